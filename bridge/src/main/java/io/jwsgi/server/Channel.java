@@ -1,0 +1,63 @@
+package io.jwsgi.server;
+
+import io.jwsgi.Header;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The seam between the {@link Pump} and a container: the few things the pump asks of the client
+ * connection. The servlet bridge implements it over {@code ServletOutputStream} in non-blocking
+ * mode; the mock container implements it in memory, with a switch to say "not ready".
+ *
+ * <p>The pump calls these methods from one thread at a time, never after {@link #complete()} or
+ * {@link #abort}. Every {@link #write} and {@link #flush} is preceded by its own {@code isReady()}
+ * that returned {@code true}. The container reports back through {@link Pump#onWritePossible()}
+ * and {@link Pump#onClientGone(Throwable)}.
+ */
+public interface Channel {
+
+    /**
+     * Returns whether the output can take a write or a flush now. Returning {@code false} obliges
+     * the channel to call {@link Pump#onWritePossible()} once it can (Servlet's {@code isReady}).
+     *
+     * @return {@code true} if the next write or flush may be issued
+     */
+    boolean isReady();
+
+    /**
+     * Sets the status and headers of the response; they go out with the first write or at
+     * {@link #complete()}. Called at most once, with headers already validated.
+     *
+     * @param code the status code
+     * @param status the whole status line the application gave, {@code "NNN Reason"}
+     * @param headers the headers, in order
+     */
+    void head(int code, String status, List<Header> headers);
+
+    /**
+     * Writes a non-empty chunk; it may be buffered by the container until {@link #flush()}.
+     *
+     * @param chunk the bytes
+     * @throws IOException if the client went away
+     */
+    void write(byte[] chunk) throws IOException;
+
+    /**
+     * Sends what was written to the client.
+     *
+     * @throws IOException if the client went away
+     */
+    void flush() throws IOException;
+
+    /** Ends the exchange normally, or releases it after the client went away. Called once at most. */
+    void complete();
+
+    /**
+     * Ends the exchange abnormally: the client must not mistake what it got for a whole response.
+     * Called once at most, instead of {@link #complete()}, after the head went out (or when an
+     * ending must not even send the head).
+     *
+     * @param cause why the response is cut
+     */
+    void abort(Throwable cause);
+}

@@ -1,0 +1,223 @@
+package io.jwsgi.server;
+
+import io.jwsgi.Application;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What the pumps of one server share: the threads that run applications, the idle timer, and the
+ * set of responses in flight (so that {@link #close} can end them). The servlet bridge makes one per
+ * servlet; the mock container makes one per test client.
+ */
+public final class Engine implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Engine.class.getName());
+
+    /** How applications are run. */
+    public enum Threads {
+        /** A pool of platform threads, sized by {@link Builder#poolSize}. */
+        PLATFORM,
+        /** A new virtual thread per turn (Java 21+); falls back to {@code PLATFORM} on older JVMs, with a log line. */
+        VIRTUAL
+    }
+
+    private final Executor executor;
+    private final ExecutorService owned;
+    private final ScheduledThreadPoolExecutor timer;
+    private final long idleTimeoutNanos;
+    private final Set<Pump> live = ConcurrentHashMap.newKeySet();
+
+    private Engine(Builder b) {
+        this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(b.idleTimeoutMillis);
+        if (b.executor != null) {
+            this.executor = b.executor;
+            this.owned = null;
+        } else {
+            this.owned = b.threads == Threads.VIRTUAL ? virtualOrNull(b.name) : null;
+            this.executor = owned != null ? owned : platformPool(b.name, b.poolSize);
+        }
+        this.timer = new ScheduledThreadPoolExecutor(1, daemonFactory(b.name + "-timer"));
+        timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Starts building an engine; the defaults are a 200-thread platform pool and no idle timeout. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Registers a new response. The pump puts {@code async.sleep} and {@code async.wake} into the
+     * environ, and starts the application at the channel's first {@link Pump#onWritePossible()}.
+     *
+     * @param app the application
+     * @param environ the request's environ, without the {@code async.*} keys
+     * @param channel the connection
+     * @param name how logs name the request, e.g. {@code "GET /chat/poll"}
+     * @return the pump; the channel's container events go to it
+     */
+    public Pump open(Application app, Map<String, Object> environ, Channel channel, String name) {
+        Pump pump = Pump.create(this, app, environ, channel, name);
+        live.add(pump);
+        if (idleTimeoutNanos > 0) {
+            pump.watchIdle(idleTimeoutNanos);
+        }
+        return pump;
+    }
+
+    /** The number of responses not yet ended. */
+    public int inFlight() {
+        return live.size();
+    }
+
+    void execute(Runnable turn) {
+        try {
+            executor.execute(turn);
+        } catch (RejectedExecutionException e) {
+            // Only while shutting down: the turn then just ends its response, so run it here.
+            turn.run();
+        }
+    }
+
+    ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+        try {
+            return timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    void ended(Pump pump) {
+        live.remove(pump);
+    }
+
+    /**
+     * Ends every response in flight ({@code 503}, or the connection cut if its head went out),
+     * waits up to {@code grace} for them to finish, and stops the engine's threads.
+     *
+     * @param grace how long to wait for the responses to end
+     * @return the number of responses that had not ended within {@code grace}
+     */
+    public int shutdown(Duration grace) {
+        for (Pump pump : live) {
+            pump.end(new ResponseEnded("the server is shutting down"));
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!live.isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        int left = live.size();
+        if (left > 0) {
+            LOG.log(Level.WARNING, "{0} responses had not ended when the engine stopped", left);
+        }
+        timer.shutdownNow();
+        if (owned != null) {
+            owned.shutdownNow();
+        } else if (executor instanceof ExecutorService service) {
+            service.shutdownNow();
+        }
+        return left;
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(5));
+    }
+
+    private static ExecutorService virtualOrNull(String name) {
+        try {
+            return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+        } catch (ReflectiveOperationException e) {
+            LOG.log(Level.INFO, "{0}: virtual threads need Java 21+; this JVM is {1}, using platform threads",
+                    new Object[] {name, Runtime.version()});
+            return null;
+        }
+    }
+
+    private static ExecutorService platformPool(String name, int size) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemonFactory(name));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    private static ThreadFactory daemonFactory(String name) {
+        AtomicInteger count = new AtomicInteger();
+        ClassLoader loader = Engine.class.getClassLoader();
+        return task -> {
+            Thread t = new Thread(task, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            t.setContextClassLoader(loader);
+            return t;
+        };
+    }
+
+    /** Settings for an {@link Engine}. */
+    public static final class Builder {
+        private String name = "jwsgi";
+        private Threads threads = Threads.PLATFORM;
+        private int poolSize = 200;
+        private long idleTimeoutMillis;
+        private Executor executor;
+
+        private Builder() {
+        }
+
+        /** Names the engine's threads ({@code name-1}, ...); default {@code jwsgi}. */
+        public Builder name(String value) {
+            this.name = value;
+            return this;
+        }
+
+        /** Chooses platform or virtual threads; default platform. */
+        public Builder threads(Threads value) {
+            this.threads = value;
+            return this;
+        }
+
+        /** The most platform threads running applications at once; default 200. */
+        public Builder poolSize(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("poolSize must be at least 1, got " + value);
+            }
+            this.poolSize = value;
+            return this;
+        }
+
+        /** Milliseconds a response may go without progress before it is ended; 0, the default, means never. */
+        public Builder idleTimeoutMillis(long value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("idle timeout must be >= 0 ms (0 = never), got " + value);
+            }
+            this.idleTimeoutMillis = value;
+            return this;
+        }
+
+        /** Runs turns on this executor instead of the engine's own threads (tests use a queue). */
+        public Builder executor(Executor value) {
+            this.executor = value;
+            return this;
+        }
+
+        /** Builds the engine. */
+        public Engine build() {
+            return new Engine(this);
+        }
+    }
+}

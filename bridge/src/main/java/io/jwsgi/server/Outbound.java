@@ -1,0 +1,103 @@
+package io.jwsgi.server;
+
+import java.util.Arrays;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The bytes between the application and the channel: at most one chunk waiting to be written, a
+ * flush owed after it, the head that must precede both, and the {@code Content-Length} cap.
+ * Confined to the thread running the pump; the pump owns all concurrency.
+ */
+final class Outbound {
+
+    private static final Logger LOG = Logger.getLogger(Pump.class.getName());
+
+    private final ResponseHead head;
+    private byte[] chunk;
+    private boolean flushOwed;
+    private long sent;
+    private long accepted;
+
+    Outbound(ResponseHead head) {
+        this.head = head;
+    }
+
+    /** Takes a non-empty chunk, cut to what {@code Content-Length} still allows. */
+    void offer(byte[] data, Object request) {
+        long declared = head.declaredLength();
+        long room = declared < 0 ? Long.MAX_VALUE : declared - accepted;
+        if (data.length > room) {
+            LOG.log(Level.WARNING, "{0}: the application yielded {1} bytes but its Content-Length ({2}) leaves"
+                    + " room for {3}; the excess is dropped", new Object[] {request, data.length, declared, room});
+            data = Arrays.copyOf(data, (int) room);
+        }
+        accepted += data.length;
+        chunk = data.length == 0 ? null : data;
+    }
+
+    boolean hasPending() {
+        return chunk != null || flushOwed;
+    }
+
+    /** Whether the declared {@code Content-Length} is reached: no more chunks may be pulled. */
+    boolean lengthReached() {
+        long declared = head.declaredLength();
+        return declared >= 0 && accepted >= declared;
+    }
+
+    /** Whether the body ended short of its declared length (bodyless responses excepted). */
+    boolean endedShort(boolean bodyless) {
+        return !bodyless && head.declaredLength() > accepted;
+    }
+
+    long declared() {
+        return head.declaredLength();
+    }
+
+    long sent() {
+        return sent;
+    }
+
+    /**
+     * Issues one write or flush if the channel is ready.
+     *
+     * @return {@code false} if the channel was not ready (it will signal when it is)
+     * @throws ClientGone if the write or flush failed
+     */
+    boolean drain(Channel channel) throws ClientGone {
+        if (!channel.isReady()) {
+            return false;
+        }
+        try {
+            if (chunk != null) {
+                sendHead(channel);
+                byte[] data = chunk;
+                chunk = null;
+                flushOwed = true;
+                channel.write(data);
+                sent += data.length;
+            } else {
+                flushOwed = false;
+                channel.flush();
+            }
+        } catch (java.io.IOException e) {
+            throw e instanceof ClientGone gone ? gone : new ClientGone(e);
+        }
+        return true;
+    }
+
+    void sendHead(Channel channel) {
+        if (!head.sent()) {
+            head.markSent();
+            channel.head(head.code(), head.status(), head.headers());
+        }
+    }
+
+    /** Forgets a chunk that will never be sent (its response is being replaced by an error page). */
+    void discard() {
+        chunk = null;
+        flushOwed = false;
+        accepted = sent;
+    }
+}

@@ -1,0 +1,534 @@
+package io.jwsgi.server;
+
+import io.jwsgi.Application;
+import io.jwsgi.Environ;
+import io.jwsgi.Header;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs one request: calls the application, pulls its chunks one at a time while the client can
+ * take them, suspends on {@code async.sleep}, resumes on {@code async.wake}, and ends the exchange
+ * exactly once, closing the iterable exactly once, whatever happens.
+ *
+ * <pre>
+ *              onWritePossible (first dispatch)
+ *   NEW ---------------------------------------> SCHEDULED <-------------------------------+
+ *                                                   | a turn starts on an engine thread     |
+ *                                                   v                                       |
+ *        onWritePossible    +------------------- RUNNING ---------------------+            |
+ *     +-------------------> |  SIGNALLED         |  |  |                      |            |
+ *     |  (while running)    +--------------------+  |  | turn budget spent    | app slept  |
+ *     |                                             |  +-------> SCHEDULED    v            |
+ *     |                  output not ready           |                      SLEEPING --------+ wake
+ *     |                 AWAITING_READY <------------+                                       |
+ *     |                        |  onWritePossible                                           |
+ *     |                        +------------------------------------------------------------+
+ *     |
+ *     +-- RUNNING / SIGNALLED --- body sent, failed or ended ---> DONE (terminal)
+ * </pre>
+ *
+ * <p>Rules the diagram implies: only the thread that moved the pump to {@code RUNNING} touches the
+ * application, the iterable and the {@link Channel}; every state change goes through
+ * {@link #transition} under one lock; decisions are taken under the lock and acted on outside it;
+ * an ending asked for from outside (client gone, idle timeout, shutdown) is recorded and carried
+ * out by the running thread, scheduling a turn if none runs. A wake that finds nothing asleep is
+ * kept as a permit that cancels the next sleep, so no wake is ever lost.
+ */
+public final class Pump {
+
+    private static final Logger LOG = Logger.getLogger(Pump.class.getName());
+    /** Non-empty writes in one turn before the pump lets other responses have the thread. */
+    private static final int TURN_BUDGET = 32;
+
+    /** Where the response is; see the class diagram. */
+    enum State {
+        /** Created; waiting for the container's first {@code onWritePossible}. */
+        NEW,
+        /** A turn is queued on the engine's executor. */
+        SCHEDULED,
+        /** One thread runs the application and owns the channel. */
+        RUNNING,
+        /** Running, and an {@code onWritePossible} arrived meanwhile; the runner must not wait for another. */
+        SIGNALLED,
+        /** The output said not ready; waiting for {@code onWritePossible}. No thread is held. */
+        AWAITING_READY,
+        /** The application slept; waiting for {@code async.wake}. No thread is held. */
+        SLEEPING,
+        /** Ended; the iterable is closed and the channel completed or aborted. */
+        DONE
+    }
+
+    /** The sleep/wake ledger: a sleep asked for and not yet taken, or a wake kept for the next sleep. */
+    private enum Sleep { NONE, REQUESTED, PERMIT }
+
+    private enum Step { CONTINUE, AWAIT_READY, SLEEP, END }
+
+    private final Engine engine;
+    private final Application app;
+    private final Map<String, Object> environ;
+    private final Channel channel;
+    private final String name;
+    private final ResponseHead head;
+    private final Outbound out;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition signalled = lock.newCondition();
+    private State state = State.NEW;
+    private volatile Sleep sleep = Sleep.NONE;
+    private volatile Throwable ending;
+    private ScheduledFuture<?> idleCheck;
+
+    // Confined to the running thread (handed over under the lock):
+    private volatile Thread runner;
+    private Iterator<byte[]> source;
+    private AutoCloseable closer;
+    private boolean serverBody;
+    private boolean bodyOver;
+    private volatile long lastProgress = System.nanoTime();
+
+    private Pump(Engine engine, Application app, Map<String, Object> environ, Channel channel, String name) {
+        this.engine = engine;
+        this.app = app;
+        this.environ = environ;
+        this.channel = channel;
+        this.name = name;
+        this.head = new ResponseHead(this::write);
+        this.out = new Outbound(head);
+    }
+
+    static Pump create(Engine engine, Application app, Map<String, Object> environ, Channel channel, String name) {
+        Pump pump = new Pump(engine, app, environ, channel, name);
+        environ.put(Environ.ASYNC_SLEEP, (Runnable) pump::sleep);
+        environ.put(Environ.ASYNC_WAKE, (Runnable) pump::wake);
+        return pump;
+    }
+
+    /** The container can take output now; the first call starts the application. Any thread. */
+    public void onWritePossible() {
+        progress();
+        resume(Event.WRITE_POSSIBLE, null);
+    }
+
+    /** The client connection failed or closed; the response ends and the iterable is closed. Any thread. */
+    public void onClientGone(Throwable cause) {
+        resume(Event.END, new ClientGone(cause));
+    }
+
+    /**
+     * Ends the response from outside (idle timeout, shutdown): {@code 503} if no header went out,
+     * the connection cut otherwise; the iterable is closed. Any thread; does nothing once ended.
+     */
+    public void end(ResponseEnded cause) {
+        resume(Event.END, cause);
+    }
+
+    /** Whether the response has ended. */
+    public boolean isDone() {
+        lock.lock();
+        try {
+            return state == State.DONE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    State state() {
+        lock.lock();
+        try {
+            return state;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void sleep() {
+        lock.lock();
+        try {
+            if (state != State.DONE) {
+                sleep = sleep == Sleep.PERMIT ? Sleep.NONE : Sleep.REQUESTED;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void wake() {
+        resume(Event.WAKE, null);
+    }
+
+    private enum Event { WRITE_POSSIBLE, WAKE, END }
+
+    /** The one entry point for every outside event: decide under the lock, schedule a turn outside it. */
+    private void resume(Event event, Throwable cause) {
+        boolean schedule;
+        lock.lock();
+        try {
+            schedule = decide(event, cause);
+        } finally {
+            lock.unlock();
+        }
+        if (schedule) {
+            engine.execute(this::turn);
+        }
+    }
+
+    private boolean decide(Event event, Throwable cause) {
+        switch (event) {
+            case WRITE_POSSIBLE:
+                if (transition(State.RUNNING, State.SIGNALLED)) {
+                    signalled.signalAll();
+                    return false;
+                }
+                return transition(State.NEW, State.SCHEDULED) || transition(State.AWAITING_READY, State.SCHEDULED);
+            case WAKE:
+                if (transition(State.SLEEPING, State.SCHEDULED)) {
+                    return true;
+                }
+                if (state != State.DONE) {
+                    sleep = sleep == Sleep.REQUESTED ? Sleep.NONE : Sleep.PERMIT;
+                }
+                return false;
+            default:
+                if (state == State.DONE) {
+                    return false;
+                }
+                if (ending == null || ending instanceof ResponseEnded && cause instanceof ClientGone) {
+                    ending = cause;
+                }
+                signalled.signalAll();
+                return transition(State.SLEEPING, State.SCHEDULED) || transition(State.AWAITING_READY, State.SCHEDULED)
+                        || transition(State.NEW, State.SCHEDULED);
+        }
+    }
+
+    /** The only place {@code state} changes. Call with the lock held. */
+    private boolean transition(State from, State to) {
+        if (state != from) {
+            return false;
+        }
+        state = to;
+        if (LOG.isLoggable(Level.FINEST)) {
+            LOG.finest(name + ": " + from + " -> " + to);
+        }
+        return true;
+    }
+
+    /** One turn on an engine thread: loops over steps until the pump must wait, yields or ends. */
+    private void turn() {
+        lock.lock();
+        try {
+            if (!transition(State.SCHEDULED, State.RUNNING)) {
+                return;
+            }
+            runner = Thread.currentThread();
+        } finally {
+            lock.unlock();
+        }
+        int budget = TURN_BUDGET;
+        while (true) {
+            Step step = safeStep();
+            if (step == Step.END) {
+                return;
+            }
+            if (step == Step.CONTINUE && --budget > 0) {
+                continue;
+            }
+            State parkIn = step == Step.AWAIT_READY ? State.AWAITING_READY
+                    : step == Step.SLEEP ? State.SLEEPING : State.SCHEDULED;
+            if (park(parkIn)) {
+                if (parkIn == State.SCHEDULED) {
+                    engine.execute(this::turn);
+                }
+                return;
+            }
+            budget = TURN_BUDGET;
+        }
+    }
+
+    /** Leaves {@code RUNNING} for {@code to}, unless an event since makes the runner go on. */
+    private boolean park(State to) {
+        lock.lock();
+        try {
+            if (ending != null) {
+                return false;
+            }
+            if (to == State.AWAITING_READY && transition(State.SIGNALLED, State.RUNNING)) {
+                return false;
+            }
+            if (to == State.SLEEPING) {
+                if (sleep != Sleep.REQUESTED) {
+                    return false;
+                }
+                sleep = Sleep.NONE;
+            }
+            runner = null;
+            // A signal seen while going to sleep or yielding was not waited for: isReady() is asked afresh.
+            return transition(State.RUNNING, to) || transition(State.SIGNALLED, to);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Step safeStep() {
+        try {
+            return step();
+        } catch (ClientGone gone) {
+            return endOn(gone);
+        } catch (Throwable t) {
+            return applicationFailed(t);
+        }
+    }
+
+    private Step step() throws Exception {
+        Throwable cause = takeEnding();
+        if (cause != null) {
+            return endOn(cause);
+        }
+        if (out.hasPending()) {
+            return out.drain(channel) ? Step.CONTINUE : Step.AWAIT_READY;
+        }
+        if (bodyOver) {
+            return finishBody();
+        }
+        if (sleep == Sleep.REQUESTED && !serverBody) {
+            return Step.SLEEP;
+        }
+        pull();
+        return Step.CONTINUE;
+    }
+
+    private void pull() throws Exception {
+        if (source == null) {
+            Iterable<byte[]> body = app.call(environ, head);
+            progress();
+            if (body == null) {
+                throw new IllegalStateException("Application.call must return an Iterable<byte[]>, got null"
+                        + " (return List.of() for an empty body)");
+            }
+            closer = body instanceof AutoCloseable c ? c : null;
+            source = body.iterator();
+            if (source == null) {
+                throw new IllegalStateException("Iterable.iterator() must not return null (" + body.getClass().getName() + ")");
+            }
+            return;
+        }
+        if (!source.hasNext()) {
+            bodyOver = true;
+            return;
+        }
+        byte[] chunk = source.next();
+        progress();
+        if (chunk == null) {
+            throw new IllegalStateException("The iterable yielded a null chunk; yield new byte[0] for an empty one");
+        }
+        if (chunk.length > 0) {
+            if (!head.started()) {
+                throw new IllegalStateException("A non-empty chunk (" + chunk.length + " bytes) was yielded"
+                        + " before start_response was called; call start first (PEP 3333)");
+            }
+            out.offer(chunk, this);
+        }
+        if (out.lengthReached()) {
+            bodyOver = true;
+        }
+    }
+
+    private Step finishBody() {
+        if (!head.started()) {
+            throw new IllegalStateException("The application ended its body without calling start_response");
+        }
+        if (out.endedShort(isBodyless())) {
+            String message = "the body ended after " + out.sent() + " of the " + out.declared()
+                    + " bytes its Content-Length declared";
+            if (!head.sent()) {
+                throw new IllegalStateException("The application's body ended short: " + message);
+            }
+            LOG.log(Level.SEVERE, "{0}: {1}; the connection is cut", new Object[] {this, message});
+            return finish(false, new IllegalStateException(message));
+        }
+        // The last flush may still be in flight: completing now would race it (Jetty: "Closed while Pending").
+        if (!channel.isReady()) {
+            return Step.AWAIT_READY;
+        }
+        out.sendHead(channel);
+        return finish(true, null);
+    }
+
+    private boolean isBodyless() {
+        int code = head.code();
+        return "HEAD".equals(environ.get(Environ.REQUEST_METHOD)) || code < 200 || code == 204 || code == 304;
+    }
+
+    private Step applicationFailed(Throwable t) {
+        LOG.log(Level.SEVERE, this + ": application error: " + t, t);
+        if (!head.sent()) {
+            closeApplication();
+            serveErrorPage("500 Internal Server Error");
+            return Step.CONTINUE;
+        }
+        return finish(false, t);
+    }
+
+    private Step endOn(Throwable cause) {
+        if (cause instanceof ClientGone) {
+            LOG.log(Level.FINE, "{0}: {1}", new Object[] {this, cause.getMessage()});
+            return finish(true, null);
+        }
+        LOG.log(Level.WARNING, "{0}: {1}", new Object[] {this, cause.getMessage()});
+        if (!head.sent()) {
+            closeApplication();
+            serveErrorPage("503 Service Unavailable");
+            return Step.CONTINUE;
+        }
+        return finish(false, cause);
+    }
+
+    /** Replaces a response whose head has not gone out with a short plain-text page. */
+    private void serveErrorPage(String status) {
+        byte[] body = (status + "\n").getBytes(StandardCharsets.UTF_8);
+        out.discard();
+        head.replace(status, List.of(new Header("Content-Type", "text/plain; charset=utf-8"),
+                new Header("Content-Length", Integer.toString(body.length))));
+        source = List.of(body).iterator();
+        serverBody = true;
+        bodyOver = false;
+    }
+
+    private Step finish(boolean complete, Throwable abortCause) {
+        try {
+            if (complete) {
+                channel.complete();
+            } else {
+                channel.abort(abortCause);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, this + ": the container refused to end the exchange", e);
+        } finally {
+            closeApplication();
+            lock.lock();
+            try {
+                if (!transition(State.RUNNING, State.DONE)) {
+                    transition(State.SIGNALLED, State.DONE);
+                }
+                runner = null;
+                if (idleCheck != null) {
+                    idleCheck.cancel(false);
+                }
+                signalled.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            engine.ended(this);
+        }
+        return Step.END;
+    }
+
+    private void closeApplication() {
+        AutoCloseable c = closer;
+        closer = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Throwable t) {
+                LOG.log(Level.SEVERE, this + ": the iterable's close() failed: " + t, t);
+            }
+        }
+    }
+
+    private Throwable takeEnding() {
+        if (ending == null) {
+            return null;
+        }
+        lock.lock();
+        try {
+            Throwable cause = ending;
+            ending = null;
+            return cause;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The legacy {@code write} callable: sends the bytes before returning, on the running thread. */
+    private void write(byte[] data) throws java.io.IOException {
+        if (Thread.currentThread() != runner) {
+            throw new IllegalStateException("write() must be called by the thread running the application"
+                    + " (inside call, hasNext or next), not by " + Thread.currentThread().getName());
+        }
+        if (data == null) {
+            throw new IllegalArgumentException("write() needs a byte[], got null");
+        }
+        if (!head.started()) {
+            throw new IllegalStateException("write() called before start_response (PEP 3333)");
+        }
+        if (data.length == 0 || out.lengthReached()) {
+            return;
+        }
+        out.offer(data, this);
+        try {
+            while (out.hasPending()) {
+                if (ending != null) {
+                    throw new java.io.IOException("the response was ended: " + ending.getMessage());
+                }
+                if (!out.drain(channel)) {
+                    awaitWritePossible();
+                }
+            }
+        } catch (ClientGone gone) {
+            resume(Event.END, gone);
+            throw gone;
+        }
+        progress();
+    }
+
+    private void awaitWritePossible() throws java.io.InterruptedIOException {
+        lock.lock();
+        try {
+            while (state == State.RUNNING && ending == null) {
+                signalled.await();
+            }
+            transition(State.SIGNALLED, State.RUNNING);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for the client to take output");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void progress() {
+        lastProgress = System.nanoTime();
+    }
+
+    /** Schedules the idle check; called once by the engine when the pump is registered. */
+    void watchIdle(long timeoutNanos) {
+        long idle = System.nanoTime() - lastProgress;
+        if (idle >= timeoutNanos) {
+            end(new ResponseEnded("no progress for " + TimeUnit.NANOSECONDS.toMillis(idle)
+                    + " ms (async-timeout " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms)"));
+            return;
+        }
+        lock.lock();
+        try {
+            if (state != State.DONE) {
+                idleCheck = engine.schedule(() -> watchIdle(timeoutNanos), timeoutNanos - idle);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,128 @@
+package io.jwsgi.servlet;
+
+import io.jwsgi.Header;
+import io.jwsgi.server.Channel;
+import io.jwsgi.server.Pump;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The {@link Channel} over a Servlet async exchange, and the container's listeners feeding the
+ * pump. The pump guarantees one caller at a time and {@code isReady()} before each write or flush;
+ * this class adds that the exchange is ended once, whoever gets there first.
+ */
+final class ServletChannel implements Channel, WriteListener, AsyncListener {
+
+    /** Request attribute holding the cause of an abort, read by the ASYNC dispatch that carries it out. */
+    static final String ABORT = ServletChannel.class.getName() + ".abort";
+
+    private final AsyncContext async;
+    private final HttpServletRequest request;
+    private final HttpServletResponse response;
+    private final ServletOutputStream out;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private Pump pump;
+
+    ServletChannel(AsyncContext async, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        this.async = async;
+        this.request = request;
+        this.response = response;
+        this.out = response.getOutputStream();
+    }
+
+    void bind(Pump target) {
+        this.pump = target;
+    }
+
+    @Override
+    public boolean isReady() {
+        // Jetty: isReady() is not a pure query; false schedules onWritePossible (jetty#1755).
+        return out.isReady();
+    }
+
+    @Override
+    public void head(int code, String status, List<Header> headers) {
+        // Servlet 6 has no way to send the reason phrase: the container sends its own.
+        response.setStatus(code);
+        for (Header h : headers) {
+            response.addHeader(h.name(), h.value());
+        }
+    }
+
+    @Override
+    public void write(byte[] chunk) throws IOException {
+        out.write(chunk);
+    }
+
+    @Override
+    public void flush() throws IOException {
+        out.flush();
+    }
+
+    @Override
+    public void complete() {
+        if (ended.compareAndSet(false, true)) {
+            try {
+                async.complete();
+            } catch (IllegalStateException e) {
+                // The container ended the exchange itself (after a client abort or at shutdown).
+            }
+        }
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+        if (ended.compareAndSet(false, true)) {
+            // The Servlet API cannot cut a committed response directly: throwing from an ASYNC
+            // dispatch makes both Tomcat and Jetty close the connection instead of ending the body.
+            request.setAttribute(ABORT, cause);
+            try {
+                async.dispatch();
+            } catch (IllegalStateException e) {
+                // Already completed by the container: the connection is being closed anyway.
+            }
+        }
+    }
+
+    @Override
+    public void onWritePossible() {
+        pump.onWritePossible();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        // WriteListener.onError: Jetty calls only this after a client abort; Tomcat calls both (servlet#433).
+        pump.onClientGone(t);
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+        pump.onClientGone(event.getThrowable());
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+        // Tomcat recycles the request after this: whatever ended it, the pump must not touch it again.
+        ended.set(true);
+        pump.onClientGone(new IOException("the container completed the exchange"));
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        // The container's own timeout is disabled (setTimeout(0)); the engine's idle timer rules.
+        pump.onClientGone(new IOException("the container timed the exchange out"));
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+        // One async cycle per request: nothing to re-register.
+    }
+}

@@ -1,0 +1,192 @@
+package io.jwsgi.servlet;
+
+import io.jwsgi.Environ;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletMapping;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.MappingMatch;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Builds the environ of a request from an {@link HttpServletRequest}, as {@code SPEC.md} states.
+ * Nothing in the environ comes from request attributes, and no request header can set a CGI key.
+ */
+final class ServletEnviron {
+
+    private ServletEnviron() {
+    }
+
+    static Map<String, Object> of(HttpServletRequest request, ServletContext context) throws IOException {
+        Map<String, Object> env = new HashMap<>(64);
+        env.put(Environ.REQUEST_METHOD, request.getMethod());
+        putPaths(env, request);
+        String query = request.getQueryString();
+        env.put(Environ.QUERY_STRING, query == null ? "" : query);
+        String type = request.getContentType();
+        if (type != null) {
+            env.put(Environ.CONTENT_TYPE, type);
+        }
+        long length = request.getContentLengthLong();
+        if (length >= 0) {
+            env.put(Environ.CONTENT_LENGTH, Long.toString(length));
+        }
+        env.put(Environ.SERVER_NAME, request.getServerName());
+        env.put(Environ.SERVER_PORT, Integer.toString(request.getServerPort()));
+        env.put(Environ.SERVER_PROTOCOL, request.getProtocol());
+        env.put(Environ.REMOTE_ADDR, request.getRemoteAddr());
+        int remotePort = request.getRemotePort();
+        if (remotePort > 0) {
+            env.put(Environ.REMOTE_PORT, Integer.toString(remotePort));
+        }
+        putHeaders(env, request);
+        env.put(Environ.WSGI_VERSION, Environ.VERSION);
+        env.put(Environ.WSGI_URL_SCHEME, request.isSecure() ? "https" : request.getScheme());
+        env.put(Environ.WSGI_INPUT, new BodyStream(request.getInputStream()));
+        env.put(Environ.WSGI_ERRORS, new PrintWriter(new LogWriter(context), true));
+        env.put(Environ.WSGI_MULTITHREAD, Boolean.TRUE);
+        env.put(Environ.WSGI_MULTIPROCESS, Boolean.FALSE);
+        env.put(Environ.WSGI_RUN_ONCE, Boolean.FALSE);
+        env.put(Environ.WSGI_INPUT_TERMINATED, Boolean.TRUE);
+        env.put(Environ.SERVLET_REQUEST, request);
+        return env;
+    }
+
+    /** SCRIPT_NAME is where the servlet is mounted, PATH_INFO the rest; both decoded. */
+    static void putPaths(Map<String, Object> env, HttpServletRequest request) {
+        // getContextPath() is the one path the containers leave encoded.
+        String context = percentDecode(request.getContextPath());
+        String servletPath = request.getServletPath();
+        String pathInfo = request.getPathInfo();
+        HttpServletMapping mapping = request.getHttpServletMapping();
+        MappingMatch match = mapping == null ? null : mapping.getMappingMatch();
+        if (match == MappingMatch.DEFAULT) {
+            // Mapped to "/": the servlet path holds the whole path, which is the application's.
+            env.put(Environ.SCRIPT_NAME, context);
+            env.put(Environ.PATH_INFO, servletPath + (pathInfo == null ? "" : pathInfo));
+        } else {
+            env.put(Environ.SCRIPT_NAME, context + servletPath);
+            env.put(Environ.PATH_INFO, pathInfo == null ? "" : pathInfo);
+        }
+    }
+
+    private static void putHeaders(Map<String, Object> env, HttpServletRequest request) {
+        Enumeration<String> names = request.getHeaderNames();
+        while (names.hasMoreElements()) {
+            String name = names.nextElement();
+            // X_User and X-User would both be HTTP_X_USER: drop the underscore form (header spoofing).
+            if (name.indexOf('_') >= 0 || name.isEmpty() || name.charAt(0) == ':') {
+                continue;
+            }
+            String key = Environ.headerKey(name);
+            if (!key.startsWith(Environ.HTTP_PREFIX) || env.containsKey(key)) {
+                continue;
+            }
+            String separator = key.equals("HTTP_COOKIE") ? "; " : ",";
+            Enumeration<String> values = request.getHeaders(name);
+            String value = values.nextElement();
+            if (values.hasMoreElements()) {
+                StringBuilder joined = new StringBuilder(value);
+                while (values.hasMoreElements()) {
+                    joined.append(separator).append(values.nextElement());
+                }
+                value = joined.toString();
+            }
+            env.put(key, value);
+        }
+    }
+
+    /** Decodes %XX escapes as UTF-8; '+' is left alone (it means a space only in query strings). */
+    static String percentDecode(String s) {
+        if (s.indexOf('%') < 0) {
+            return s;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < s.length()
+                    && Character.digit(s.charAt(i + 1), 16) >= 0 && Character.digit(s.charAt(i + 2), 16) >= 0) {
+                bytes.write(Character.digit(s.charAt(i + 1), 16) * 16 + Character.digit(s.charAt(i + 2), 16));
+                i += 2;
+            } else {
+                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                bytes.write(utf8, 0, utf8.length);
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** wsgi.input: the body, ending at its end; closing it is left to the container. */
+    static final class BodyStream extends InputStream {
+        private final InputStream in;
+
+        BodyStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return in.read(b, off, len);
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
+        }
+
+        @Override
+        public void close() {
+            // The container owns the connection: an application closing wsgi.input must not end it.
+        }
+    }
+
+    /** wsgi.errors: each line goes to the servlet context's log. */
+    static final class LogWriter extends Writer {
+        private final ServletContext context;
+        private final StringBuilder line = new StringBuilder();
+
+        LogWriter(ServletContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public synchronized void write(char[] buf, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                if (buf[i] == '\n') {
+                    emit();
+                } else if (buf[i] != '\r') {
+                    line.append(buf[i]);
+                }
+            }
+        }
+
+        @Override
+        public synchronized void flush() {
+            if (line.length() > 0) {
+                emit();
+            }
+        }
+
+        @Override
+        public void close() {
+            flush();
+        }
+
+        private void emit() {
+            context.log(line.toString());
+            line.setLength(0);
+        }
+    }
+}
