@@ -19,8 +19,8 @@ public final class EnvironApp implements Application {
         for (Map.Entry<String, Object> e : new TreeMap<>(environ).entrySet()) {
             Object value = e.getValue();
             rows.append("<tr><th>").append(Http.escape(e.getKey()))
-                    .append("</th><td class=\"type\">").append(value == null ? "null" : Http.escape(value.getClass().getName()))
-                    .append("</td><td>").append(Http.escape(String.valueOf(value))).append("</td></tr>\n");
+                    .append("</th><td class=\"type\">").append(Http.escape(typeName(value)))
+                    .append("</td><td>").append(Http.escape(describe(value))).append("</td></tr>\n");
         }
         String page = """
                 <!doctype html>
@@ -34,6 +34,19 @@ public final class EnvironApp implements Application {
                 %3$s</tbody></table></body></html>
                 """.formatted(Http.escape(relativeRoot(environ)), environ.size(), rows);
         return Http.respond(start, "200 OK", Http.HTML, page);
+    }
+
+    /** The value's class, or for a lambda (such as {@code async.wake}) the interface it implements. */
+    static String typeName(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        Class<?> type = value.getClass();
+        return type.isHidden() && type.getInterfaces().length > 0 ? type.getInterfaces()[0].getName() : type.getName();
+    }
+
+    private static String describe(Object value) {
+        return value != null && value.getClass().isHidden() ? "(a function)" : String.valueOf(value);
     }
 
     /** A relative path from this URL to the directory the application is mounted in, ending in {@code /}. */
