@@ -6,12 +6,19 @@ import java.util.List;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ZRangeParams;
+import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * A chat bus shared by every server pointed at the same Redis: a message posted on one node wakes
@@ -41,7 +48,8 @@ public final class RedisChatBus implements ChatBus {
             return message
             """;
 
-    private final URI uri;
+    private final HostAndPort address;
+    private final JedisClientConfig config;
     private final String where;
     private final String idKey;
     private final String historyKey;
@@ -73,13 +81,16 @@ public final class RedisChatBus implements ChatBus {
         if (uri.getScheme() == null || !uri.getScheme().matches("rediss?") || uri.getHost() == null) {
             throw new IllegalArgumentException("a Redis URL looks like redis://host:6379 (or rediss:// for TLS), got " + uri);
         }
-        this.uri = uri;
-        this.where = uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort())
-                + (uri.getPath() == null ? "" : uri.getPath());
+        this.address = new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
+        this.config = clientConfig(uri);
+        this.where = uri.getScheme() + "://" + address + (uri.getPath() == null ? "" : uri.getPath());
         this.idKey = prefix + ":id";
         this.historyKey = prefix + ":history";
         this.channel = prefix + ":published";
-        this.commands = RedisClient.create(uri);
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        // Check a pooled connection before use: after Redis restarts, every idle one is dead.
+        pool.setTestOnBorrow(true);
+        this.commands = RedisClient.builder().hostAndPort(address).clientConfig(config).poolConfig(pool).build();
         this.listener = new Thread(this::listen, "jwsgi-chat-redis-" + channel);
         listener.setDaemon(true);
         listener.start();
@@ -152,6 +163,21 @@ public final class RedisChatBus implements ChatBus {
         return "RedisChatBus[" + where + ", " + channel + "]";
     }
 
+    private static JedisClientConfig clientConfig(URI uri) {
+        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().timeoutMillis(TIMEOUT_MILLIS)
+                // Plain RESP2 is all this bus needs; it also works on Redis before 6.
+                .protocol(RedisProtocol.RESP2)
+                .user(JedisURIHelper.getUser(uri))
+                .password(JedisURIHelper.getPassword(uri));
+        if (JedisURIHelper.isRedisSSLScheme(uri)) {
+            b.sslOptions(SslOptions.defaults());
+        }
+        if (JedisURIHelper.hasDbIndex(uri)) {
+            b.database(JedisURIHelper.getDBIndex(uri));
+        }
+        return b.build();
+    }
+
     /** The listener thread: subscribe, and after any failure log, pause and subscribe again. */
     private void listen() {
         long backoff = 500;
@@ -159,7 +185,7 @@ public final class RedisChatBus implements ChatBus {
         while (!closed) {
             Listening attempt = new Listening(lost);
             current = attempt;
-            try (Jedis connection = new Jedis(uri, TIMEOUT_MILLIS)) {
+            try (Jedis connection = new Jedis(address, config)) {
                 attempt.connection = connection;
                 if (closed) {
                     return;
@@ -170,7 +196,7 @@ public final class RedisChatBus implements ChatBus {
                     return;
                 }
                 backoff = attempt.wasSubscribed ? 500 : backoff;
-                LOG.log(Level.WARNING, "chat bus: the Redis subscription at {0} failed ({1}); reconnecting in {2} ms."
+                LOG.log(Level.WARNING, "chat bus: the Redis subscription at {0} failed ({1}); reconnecting in {2,number,#} ms."
                         + " Requests waiting here are woken once it is back.", new Object[] {where, e.toString(), backoff});
                 lost = true;
                 try {
