@@ -239,9 +239,4 @@ public final class ChatApp implements Application, AutoCloseable {
             b.close();
         }
     }
-
-    /** The bus in use, or {@code null} before the first request chose it. */
-    ChatBus bus() {
-        return bus;
-    }
 }
