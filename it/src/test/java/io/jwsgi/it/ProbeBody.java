@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A response body that counts how often the server pulls it and closes it. Its chunks come
  * from a {@link Chunks} function, asked once per chunk (from {@code hasNext}, so it may block);
- * the function returns {@link #END} to end the body.
+ * the function returns {@link #END} to end the body. Faulty bodies override {@link #iterator()}.
  */
-final class ProbeBody implements Iterable<byte[]>, AutoCloseable {
+class ProbeBody implements Iterable<byte[]>, AutoCloseable {
 
     /** Returned by {@link Chunks#next} to end the body (compared by identity). */
     static final byte[] END = new byte[0];
@@ -36,6 +36,16 @@ final class ProbeBody implements Iterable<byte[]>, AutoCloseable {
     /** A body of the given text chunks, UTF-8. */
     static ProbeBody of(String... texts) {
         return new ProbeBody(i -> i < texts.length ? texts[i].getBytes(StandardCharsets.UTF_8) : END);
+    }
+
+    /** A body whose iterator is {@code it}, counting closes like any other. */
+    static ProbeBody withIterator(Iterator<byte[]> it) {
+        return new ProbeBody(i -> END) {
+            @Override
+            public Iterator<byte[]> iterator() {
+                return it;
+            }
+        };
     }
 
     @Override
