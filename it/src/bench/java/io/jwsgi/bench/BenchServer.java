@@ -61,6 +61,9 @@ interface BenchServer {
     /** The port on 127.0.0.1. */
     int port();
 
+    /** The bytes the container buffers per response on its own: its output buffer(s). */
+    int bufferBytes();
+
     /** A short description of the container and its settings, for the report. */
     String describe();
 

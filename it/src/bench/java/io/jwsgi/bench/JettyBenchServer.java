@@ -46,6 +46,11 @@ public final class JettyBenchServer implements BenchServer {
     }
 
     @Override
+    public int bufferBytes() {
+        return new HttpConfiguration().getOutputBufferSize();
+    }
+
+    @Override
     public String describe() {
         return "Jetty " + Server.getVersion() + " ee10, HTTP/1.1 connector with 1 acceptor and 1 selector,"
                 + " QueuedThreadPool max 200, output buffer " + new HttpConfiguration().getOutputBufferSize() + " B";

@@ -63,9 +63,12 @@ final class SlowBench {
         }
         for (String v : paths.keySet()) {
             Results.row(NAME, b.container, v, Stats.range(perResponse.get(v), "%.1f"), Stats.range(threadDelta.get(v), "%+.0f"),
-                    Stats.format("%.0f", Stats.max(held.get(v))), b.server.describe());
+                    Stats.format("%.0f", Stats.max(held.get(v))),
+                    Stats.format("%d KiB + %d KiB", CHUNK >> 10, b.server.bufferBytes() >> 10));
             Results.samples(NAME, b.container, v, perResponse.get(v));
         }
+        Results.sample(NAME, b.container, "bound (KiB)", 0, (CHUNK + b.server.bufferBytes()) / 1024.0);
+        Results.samples(NAME, b.container, "JWSGI threads held", held.get("JWSGI"));
         List<Double> over = new ArrayList<>();
         for (int i = 0; i < perResponse.get("JWSGI").size(); i++) {
             over.add(perResponse.get("JWSGI").get(i) - perResponse.get("WriteListener servlet").get(i));

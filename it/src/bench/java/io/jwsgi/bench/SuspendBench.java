@@ -163,6 +163,13 @@ final class SuspendBench {
         for (int i = 0; i < ref.heapPerRequest.size(); i++) {
             heapOver.add(jwsgi.heapPerRequest.get(i) - ref.heapPerRequest.get(i));
         }
+        Results.samples(NAME, b.container, "heap over reference (B)", heapOver);
+        Results.samples(NAME, b.container, "JWSGI drain (ms)", jwsgi.drainMillis);
+        List<Double> added = new ArrayList<>();
+        for (int i = 0; i < jwsgi.threads.get(0).size(); i++) {
+            added.add(jwsgi.threads.get(n).get(i) - jwsgi.threads.get(0).get(i));
+        }
+        Results.samples(NAME, b.container, "JWSGI threads added", added);
         Results.row(NAME, b.container, "JWSGI vs reference", "",
                 Stats.format("+%s B", Stats.range(heapOver, "%.0f")),
                 Stats.ratio(HelloBench.ratios(jwsgi.drainMillis, ref.drainMillis)),

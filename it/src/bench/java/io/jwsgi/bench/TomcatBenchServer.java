@@ -55,6 +55,12 @@ public final class TomcatBenchServer implements BenchServer {
     }
 
     @Override
+    public int bufferBytes() {
+        // The response's output buffer plus the socket's application write buffer.
+        return 8192 + Integer.parseInt(String.valueOf(connector.getProperty("socket.appWriteBufSize")));
+    }
+
+    @Override
     public String describe() {
         return ServerInfo.getServerInfo() + ", NIO HTTP/1.1 connector, maxThreads 200, maxConnections "
                 + MAX_CONNECTIONS + ", socket.appWriteBufSize " + connector.getProperty("socket.appWriteBufSize")
