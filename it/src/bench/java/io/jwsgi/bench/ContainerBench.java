@@ -1,5 +1,6 @@
 package io.jwsgi.bench;
 
+import io.jwsgi.servlet.InlineTurnServlet;
 import io.jwsgi.servlet.JwsgiServlet;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,6 +53,7 @@ class ContainerBench {
                 new BenchServer.Mount("/async/hello", new Servlets.AsyncHello()),
                 new BenchServer.Mount("/flux/hello/*", WebFlux.hello()),
                 new BenchServer.Mount("/jwsgi/hello", new JwsgiServlet(Apps.hello())),
+                new BenchServer.Mount("/inline/hello", new InlineTurnServlet(Apps.hello())),
                 new BenchServer.Mount("/ref/stream", new Servlets.Stream(produced, refOpen)),
                 new BenchServer.Mount("/flux/stream/*", WebFlux.stream(produced, fluxOpen)),
                 new BenchServer.Mount("/jwsgi/stream", new JwsgiServlet(Apps.stream(produced, bridgeOpen))),

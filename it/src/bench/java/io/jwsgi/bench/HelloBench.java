@@ -20,6 +20,7 @@ final class HelloBench {
         PATHS.put("async servlet", "/async/hello");
         PATHS.put("WebFlux", "/flux/hello");
         PATHS.put("JWSGI", "/jwsgi/hello");
+        PATHS.put("JWSGI, turn on the container thread (experiment)", "/inline/hello");
     }
 
     private HelloBench() {
@@ -49,12 +50,14 @@ final class HelloBench {
         List<Double> overAsync = ratios(rps.get("JWSGI"), rps.get("async servlet"));
         List<Double> overSync = ratios(rps.get("JWSGI"), rps.get("sync servlet"));
         List<Double> overFlux = ratios(rps.get("JWSGI"), rps.get("WebFlux"));
+        List<Double> inline = ratios(rps.get("JWSGI, turn on the container thread (experiment)"), rps.get("async servlet"));
         Results.row(NAME, b.container, Stats.range(rps.get("sync servlet"), "%.0f"), Stats.range(rps.get("async servlet"), "%.0f"),
                 Stats.range(rps.get("WebFlux"), "%.0f"), Stats.range(rps.get("JWSGI"), "%.0f"),
-                Stats.ratio(overAsync), Stats.ratio(overSync), Stats.ratio(overFlux));
+                Stats.ratio(overAsync), Stats.ratio(overSync), Stats.ratio(overFlux), Stats.ratio(inline));
         Results.samples(NAME, b.container, "JWSGI / async servlet", overAsync);
         Results.samples(NAME, b.container, "JWSGI / sync servlet", overSync);
         Results.samples(NAME, b.container, "JWSGI / WebFlux", overFlux);
+        Results.samples(NAME, b.container, "experiment: no hop / async servlet", inline);
         for (String p : problems) {
             Results.note(NAME, "- " + b.container + ": " + p);
         }

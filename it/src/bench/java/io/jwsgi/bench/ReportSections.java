@@ -30,9 +30,11 @@ final class ReportSections {
         md.append("## 1. Hello world\n\n`GET` of a 13-byte `text/plain` body with `Content-Length`, 64 connections,")
                 .append(" `wrk -t1 -c64`, 5 s warm-up per variant then 4 s per run. References: a synchronous servlet and")
                 .append(" an async servlet writing from its `WriteListener`; peer: WebFlux's `HttpHandler` (no router, no")
-                .append(" codecs: the level of a JWSGI application) through `ServletHttpHandlerAdapter`.\n\n");
+                .append(" codecs: the level of a JWSGI application) through `ServletHttpHandlerAdapter`. The last column is")
+                .append(" an experiment (`InlineTurnServlet`, benchmark code only): the bridge's environ, channel and pump,")
+                .append(" with the first turn run on the container's thread instead of the engine's pool (see the analysis).\n\n");
         table("hello", "| container | sync servlet req/s | async servlet req/s | WebFlux req/s | JWSGI req/s"
-                + " | JWSGI ÷ async servlet | JWSGI ÷ sync servlet | JWSGI ÷ WebFlux |");
+                + " | JWSGI ÷ async servlet | JWSGI ÷ sync servlet | JWSGI ÷ WebFlux | experiment: no hop ÷ async servlet |");
         Charts.boxes(charts.resolve("hello.png"), "Hello world: JWSGI throughput ÷ reference, per round", "ratio",
                 byContainer("hello"), Map.of("0.95", 0.95, "1.0", 1.0));
         image("hello.png", "Hello world ratios");

@@ -82,10 +82,17 @@ final class Servlets {
             response.setContentType("application/octet-stream");
             response.setContentLengthLong(total);
             open.incrementAndGet();
-            async.addListener(new Ended(open));
+            Ended ended = new Ended(open);
+            async.addListener(ended);
             ServletOutputStream out = response.getOutputStream();
             out.setWriteListener(new Writer(async, out) {
                 private long left = total;
+
+                @Override
+                void failed() {
+                    // Jetty 12 calls only WriteListener.onError here, no AsyncListener after the complete() below.
+                    ended.end();
+                }
 
                 @Override
                 boolean writeNext() throws IOException {
@@ -144,6 +151,10 @@ final class Servlets {
         /** Writes the next piece; {@code false} when the body is over. */
         abstract boolean writeNext() throws IOException;
 
+        /** Called when a write failed (the client left), before the exchange is completed. */
+        void failed() {
+        }
+
         @Override
         public void onWritePossible() throws IOException {
             while (out.isReady()) {
@@ -156,6 +167,7 @@ final class Servlets {
 
         @Override
         public void onError(Throwable t) {
+            failed();
             try {
                 async.complete();
             } catch (IllegalStateException e) {

@@ -64,6 +64,9 @@ final class SuspendBench {
         suspend(client, s, n, s.threads);
         long heapAfter = Bench.liveHeap();
         s.heapPerRequest.add((heapAfter - heapBefore) / (double) n);
+        if (Boolean.getBoolean("bench.histogram")) {
+            Bench.histogram("histogram-" + b.container + s.path.replace('/', '-') + ".txt");
+        }
         s.drainMillis.add(burst(client, s, n));
         suspend(client, s, n, null);
         double[] latencies = paced(client, s, n, b.settings.paced());
