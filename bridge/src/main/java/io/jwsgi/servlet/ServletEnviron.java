@@ -21,7 +21,44 @@ import java.util.Map;
  */
 final class ServletEnviron {
 
+    /**
+     * Environ keys of common request headers, by the name's usual spellings (HTTP/1.1 title case,
+     * HTTP/2 lower case), so that a request does not build and keep its own copy of each key.
+     * Fixed at start: names sent by clients are never added.
+     */
+    static final Map<String, String> COMMON_KEYS = commonKeys("Host", "User-Agent", "Accept", "Accept-Language",
+            "Accept-Encoding", "Accept-Charset", "Connection", "Cookie", "Referer", "Origin", "Authorization",
+            "Cache-Control", "Pragma", "Upgrade-Insecure-Requests", "If-None-Match", "If-Modified-Since", "If-Match",
+            "If-Unmodified-Since", "If-Range", "Range", "Expect", "Via", "Forwarded", "X-Forwarded-For",
+            "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port", "X-Real-IP", "X-Requested-With", "DNT",
+            "Sec-Fetch-Site", "Sec-Fetch-Mode", "Sec-Fetch-Dest", "Sec-Fetch-User", "Sec-Ch-Ua", "Sec-Ch-Ua-Mobile",
+            "Sec-Ch-Ua-Platform", "Priority", "Content-Encoding", "Transfer-Encoding", "TE", "Keep-Alive", "Upgrade");
+
+    /** The last server port rendered; every request of a connector has the same. */
+    private static volatile PortText serverPort = new PortText(-1, "");
+
+    private record PortText(int port, String text) {
+    }
+
     private ServletEnviron() {
+    }
+
+    private static Map<String, String> commonKeys(String... names) {
+        Map<String, String> keys = new HashMap<>();
+        for (String name : names) {
+            keys.put(name, Environ.headerKey(name));
+            keys.put(name.toLowerCase(java.util.Locale.ROOT), Environ.headerKey(name));
+        }
+        return Map.copyOf(keys);
+    }
+
+    private static String serverPort(int port) {
+        PortText last = serverPort;
+        if (last.port() != port) {
+            last = new PortText(port, Integer.toString(port));
+            serverPort = last;
+        }
+        return last.text();
     }
 
     /**
@@ -44,7 +81,7 @@ final class ServletEnviron {
             env.put(Environ.CONTENT_LENGTH, Long.toString(length));
         }
         env.put(Environ.SERVER_NAME, request.getServerName());
-        env.put(Environ.SERVER_PORT, Integer.toString(request.getServerPort()));
+        env.put(Environ.SERVER_PORT, serverPort(request.getServerPort()));
         env.put(Environ.SERVER_PROTOCOL, request.getProtocol());
         env.put(Environ.REMOTE_ADDR, request.getRemoteAddr());
         int remotePort = request.getRemotePort();
@@ -90,7 +127,10 @@ final class ServletEnviron {
             if (name.indexOf('_') >= 0 || name.isEmpty() || name.charAt(0) == ':') {
                 continue;
             }
-            String key = Environ.headerKey(name);
+            String key = COMMON_KEYS.get(name);
+            if (key == null) {
+                key = Environ.headerKey(name);
+            }
             if (!key.startsWith(Environ.HTTP_PREFIX) || env.containsKey(key)) {
                 continue;
             }
@@ -160,7 +200,8 @@ final class ServletEnviron {
     /** wsgi.errors: each line goes to the servlet context's log. */
     static final class LogWriter extends Writer {
         private final ServletContext context;
-        private final StringBuilder line = new StringBuilder();
+        // Made at the first write: most applications never write to wsgi.errors.
+        private StringBuilder line;
 
         LogWriter(ServletContext context) {
             this.context = context;
@@ -172,6 +213,9 @@ final class ServletEnviron {
                 if (buf[i] == '\n') {
                     emit();
                 } else if (buf[i] != '\r') {
+                    if (line == null) {
+                        line = new StringBuilder();
+                    }
                     line.append(buf[i]);
                 }
             }
@@ -179,7 +223,7 @@ final class ServletEnviron {
 
         @Override
         public synchronized void flush() {
-            if (line.length() > 0) {
+            if (line != null && line.length() > 0) {
                 emit();
             }
         }
@@ -190,8 +234,10 @@ final class ServletEnviron {
         }
 
         private void emit() {
-            context.log(line.toString());
-            line.setLength(0);
+            context.log(line == null ? "" : line.toString());
+            if (line != null) {
+                line.setLength(0);
+            }
         }
     }
 }
