@@ -63,14 +63,6 @@ final class Bench {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    /** Writes {@code jcmd GC.class_histogram} of this JVM into the results directory (profiling aid). */
-    static void histogram(String file) throws java.io.IOException, InterruptedException {
-        java.nio.file.Files.createDirectories(Results.dir());
-        Process p = new ProcessBuilder("jcmd", Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
-                .redirectErrorStream(true).redirectOutput(Results.dir().resolve(file).toFile()).start();
-        p.waitFor(60, TimeUnit.SECONDS);
-    }
-
     static int threads() {
         return ManagementFactory.getThreadMXBean().getThreadCount();
     }

@@ -26,6 +26,8 @@ final class SuspendBench {
         final List<Double> p50 = new ArrayList<>();
         final List<Double> p99 = new ArrayList<>();
         final Map<Integer, List<Double>> threads = new LinkedHashMap<>();
+        /** The class histogram with all requests suspended, in the first measured round. */
+        Histogram histogram;
 
         Series(String path, Parking parking) {
             this.path = path;
@@ -43,9 +45,11 @@ final class SuspendBench {
         Map<String, Series> variants = new LinkedHashMap<>();
         variants.put("AsyncContext parked", new Series("/ref/park", reference));
         variants.put("JWSGI async.sleep", new Series("/jwsgi/park", bridge));
+        // Every connection carries a request of each variant once before measuring: containers
+        // allocate some per-connection state at a connection's first request and keep it.
         for (Series s : variants.values()) {
-            suspend(client, s, Math.min(n, 1000), null);
-            burst(client, s, Math.min(n, 1000));
+            suspend(client, s, n, null);
+            burst(client, s, n);
         }
         for (int round = 0; round < b.settings.pairs(); round++) {
             for (Map.Entry<String, Series> e : variants.entrySet()) {
@@ -64,8 +68,8 @@ final class SuspendBench {
         suspend(client, s, n, s.threads);
         long heapAfter = Bench.liveHeap();
         s.heapPerRequest.add((heapAfter - heapBefore) / (double) n);
-        if (Boolean.getBoolean("bench.histogram")) {
-            Bench.histogram("histogram-" + b.container + s.path.replace('/', '-') + ".txt");
+        if (s.histogram == null) {
+            s.histogram = Histogram.take();
         }
         s.drainMillis.add(burst(client, s, n));
         suspend(client, s, n, null);
@@ -167,6 +171,11 @@ final class SuspendBench {
             heapOver.add(jwsgi.heapPerRequest.get(i) - ref.heapPerRequest.get(i));
         }
         Results.samples(NAME, b.container, "heap over reference (B)", heapOver);
+        double exact = jwsgi.histogram.bytesOver(ref.histogram, n);
+        Results.sample(NAME, b.container, "histogram over reference (B)", 0, exact);
+        Results.note(NAME, Stats.format("- %s, class histograms (`jcmd GC.class_histogram`) with all %d suspended, first"
+                + " round: JWSGI holds **%.0f B** per suspended request more than the reference. Largest parts, bytes"
+                + " (objects) per request: %s.", b.container, n, exact, String.join(", ", jwsgi.histogram.topOver(ref.histogram, n, 12))));
         Results.samples(NAME, b.container, "JWSGI drain (ms)", jwsgi.drainMillis);
         List<Double> added = new ArrayList<>();
         for (int i = 0; i < jwsgi.threads.get(0).size(); i++) {
