@@ -53,11 +53,12 @@ final class BlockingBench {
                 rps.get(v).add(run.requestsPerSecond());
                 share.get(v).add(run.requestsPerSecond() / LITTLE);
             }
-            System.out.printf("blocking %s round %d: %s%n", b.container, round + 1, rps);
+            System.out.printf("blocking %s round %d done%n", b.container, round + 1);
         }
+        List<Double> ceiling = rps.get("no wait (CPU ceiling)");
         for (String v : variants) {
             Results.row(NAME, b.container + " (Java " + Runtime.version().feature() + ")", v,
-                    Stats.range(rps.get(v), "%.0f"), Stats.ratio(share.get(v)));
+                    Stats.range(rps.get(v), "%.0f"), Stats.ratio(share.get(v)), Stats.ratio(HelloBench.ratios(rps.get(v), ceiling)));
             Results.samples(NAME, b.container, v, share.get(v));
         }
         for (String p : problems) {
