@@ -61,6 +61,30 @@ final class Cpus {
         return status;
     }
 
+    /**
+     * Context switches (voluntary and not) of this JVM's live threads so far, summed over
+     * {@code /proc/self/task/*&#47;status}; threads that ended meanwhile are not counted.
+     */
+    static long contextSwitches() {
+        long total = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches") || line.startsWith("nonvoluntary_ctxt_switches")) {
+                            total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // The thread ended while being read.
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return total;
+    }
+
     /** The 1-minute load average now, from /proc/loadavg, or "?". */
     static String loadAverage() {
         try {

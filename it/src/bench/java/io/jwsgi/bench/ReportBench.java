@@ -75,7 +75,7 @@ class ReportBench {
                 .append(" wake-up was *scheduled*, not when it happened, so a late waker counts against the result")
                 .append(" (no coordinated omission). Every variant is warmed up before it is measured.\n")
                 .append("- Heap figures are live heap: used heap after two `System.gc()` (full collections with G1), so")
-                .append(" garbage does not count; the server JVM runs with `-Xms1g -Xmx1g -XX:+UseG1GC`.\n\n");
+                .append(" garbage does not count; the server JVM runs with `-Xms4g -Xmx4g -XX:+UseG1GC` (10,000 connections with a request in flight need over 1 GiB on both containers).\n\n");
         md.append("## The machine and the run\n\n");
         md.append("- CPU: ").append(cpu()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores visible; ").append(memory()).append("; Linux ").append(System.getProperty("os.version")).append(".\n");
