@@ -18,7 +18,8 @@ final class Bench {
 
         static Settings fromSystem() {
             if (Boolean.getBoolean("bench.quick")) {
-                return new Settings(2, 1, 1, 1, 1L << 28, Integer.getInteger("bench.suspended", 2000), 500, 20, 2, 1);
+                return new Settings(Integer.getInteger("bench.pairs", 2), Integer.getInteger("bench.seconds", 1), 1,
+                        Integer.getInteger("bench.seconds", 1), 1L << 28, Integer.getInteger("bench.suspended", 2000), 500, 20, 2, 1);
             }
             return new Settings(5, 4, 5, 3, 1L << 30, Integer.getInteger("bench.suspended", 10_000), 2000, 100, 5, 3);
         }

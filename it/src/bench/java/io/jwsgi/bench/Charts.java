@@ -70,7 +70,32 @@ final class Charts {
         BarRenderer renderer = new BarRenderer();
         renderer.setShadowVisible(false);
         renderer.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
-        CategoryPlot plot = new CategoryPlot(dataset, new CategoryAxis(), log ? new LogAxis(axis) : new NumberAxis(axis), renderer);
+        CategoryAxis categories = new CategoryAxis();
+        categories.setMaximumCategoryLabelLines(3);
+        CategoryPlot plot;
+        if (log) {
+            double min = Double.MAX_VALUE;
+            double max = 0;
+            for (Map<String, Double> byCategory : data.values()) {
+                for (double v : byCategory.values()) {
+                    if (v > 0) {
+                        min = Math.min(min, v);
+                        max = Math.max(max, v);
+                    }
+                }
+            }
+            // Bars on a log axis grow from a positive base: a decade under the smallest value.
+            double base = min == Double.MAX_VALUE ? 0.1 : Math.pow(10, Math.floor(Math.log10(min)));
+            renderer.setBase(base);
+            LogAxis values = new LogAxis(axis);
+            values.setRange(base, Math.max(base * 10, max * 3));
+            // One tick per decade, written as plain numbers.
+            values.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1.0));
+            values.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.###"));
+            plot = new CategoryPlot(dataset, categories, values, renderer);
+        } else {
+            plot = new CategoryPlot(dataset, categories, new NumberAxis(axis), renderer);
+        }
         plot.setOrientation(PlotOrientation.VERTICAL);
         mark(plot, targets);
         save(file, new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true));

@@ -85,6 +85,12 @@ final class Cpus {
         return total;
     }
 
+    /** CPU time this JVM has used so far, in nanoseconds (all its threads, user and system). */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     /** The 1-minute load average now, from /proc/loadavg, or "?". */
     static String loadAverage() {
         try {

@@ -34,17 +34,23 @@ final class HelloBench {
         Map<String, List<Double>> rps = new LinkedHashMap<>();
         variants.forEach(v -> rps.put(v, new ArrayList<>()));
         List<String> problems = new ArrayList<>();
-        // -Dbench.profile=true: also count the server JVM's context switches per request (profiling aid).
+        // -Dbench.profile=true: also the server JVM's CPU time and context switches per request (profiling aid).
         boolean profile = Boolean.getBoolean("bench.profile");
         Map<String, List<Double>> switches = new LinkedHashMap<>();
-        variants.forEach(v -> switches.put(v, new ArrayList<>()));
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        variants.forEach(v -> {
+            switches.put(v, new ArrayList<>());
+            cpu.put(v, new ArrayList<>());
+        });
         for (int round = 0; round < b.settings.pairs(); round++) {
             Map<String, Double> thisRound = new LinkedHashMap<>();
             for (int i = 0; i < variants.size(); i++) {
                 String v = variants.get((i + round) % variants.size());
                 long switchesBefore = profile ? Cpus.contextSwitches() : 0;
+                long cpuBefore = Cpus.processCpuNanos();
                 Wrk.Run run = b.wrk.run(b.url(PATHS.get(v)), CONNECTIONS, b.settings.helloSeconds());
                 if (profile) {
+                    cpu.get(v).add((Cpus.processCpuNanos() - cpuBefore) / 1000.0 / run.requests());
                     switches.get(v).add((Cpus.contextSwitches() - switchesBefore) / (double) run.requests());
                 }
                 if (run.errors() + run.non2xx() > 0) {
@@ -67,9 +73,10 @@ final class HelloBench {
         Results.samples(NAME, b.container, "JWSGI / WebFlux", overFlux);
         Results.samples(NAME, b.container, "experiment: no hop / async servlet", inline);
         if (profile) {
-            StringBuilder b2 = new StringBuilder("- " + b.container + ", server JVM context switches per request:");
-            switches.forEach((v, list) -> b2.append(' ').append(v).append(' ').append(Stats.range(list, "%.2f")).append(';'));
-            Results.note(NAME, b2.toString());
+            for (String v : variants) {
+                Results.note(NAME, Stats.format("- %s, %s: server JVM CPU %s µs per request, %s context switches per request",
+                        b.container, v, Stats.range(cpu.get(v), "%.1f"), Stats.range(switches.get(v), "%.2f")));
+            }
         }
         for (String p : problems) {
             Results.note(NAME, "- " + b.container + ": " + p);

@@ -28,6 +28,11 @@ class ReportBench {
 
     @Test
     void writeReport() throws IOException {
+        // -Dbench.only=... without "report" (a partial run, for development) leaves the report alone.
+        String only = System.getProperty("bench.only", "");
+        if (!only.isEmpty() && !List.of(only.split(",")).contains("report")) {
+            return;
+        }
         results = Results.dir();
         root = Path.of(System.getProperty("bench.root", ""));
         if (!Files.isDirectory(root.resolve("it")) || !Files.isDirectory(results)) {

@@ -13,6 +13,8 @@ import java.util.Map;
 final class StreamBench {
 
     static final String NAME = "stream";
+    /** -Dbench.profile=true: also the server JVM's CPU time and context switches per MiB (profiling aid). */
+    private static final boolean PROFILE = Boolean.getBoolean("bench.profile");
     private static final Map<String, String> PATHS = new LinkedHashMap<>();
 
     static {
@@ -41,7 +43,11 @@ final class StreamBench {
         }
         Map<String, List<Double>> mibs = new LinkedHashMap<>();
         Map<String, long[]> heap = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        Map<String, List<Double>> switches = new LinkedHashMap<>();
         variants.forEach(v -> {
+            cpu.put(v, new ArrayList<>());
+            switches.put(v, new ArrayList<>());
             mibs.put(v, new ArrayList<>());
             heap.put(v, new long[] {Long.MAX_VALUE, 0});
         });
@@ -49,8 +55,15 @@ final class StreamBench {
             for (int i = 0; i < variants.size(); i++) {
                 String v = variants.get((i + round) % variants.size());
                 Wrk.Run run;
+                long cpuBefore = Cpus.processCpuNanos();
+                long switchesBefore = PROFILE ? Cpus.contextSwitches() : 0;
                 try (HeapWatch watch = new HeapWatch()) {
                     run = b.wrk.run(b.url(PATHS.get(v) + query), 1, b.settings.streamSeconds());
+                    if (PROFILE) {
+                        double mib = run.bytes() / 1048576.0;
+                        cpu.get(v).add((Cpus.processCpuNanos() - cpuBefore) / 1000.0 / mib);
+                        switches.get(v).add((Cpus.contextSwitches() - switchesBefore) / mib);
+                    }
                     if (watch.collections() > 0) {
                         long[] h = heap.get(v);
                         h[0] = Math.min(h[0], watch.min());
@@ -69,6 +82,12 @@ final class StreamBench {
                 Stats.ratio(overRef), Stats.ratio(overFlux), heapRange(r), heapRange(h));
         Results.samples(NAME, b.container, (chunk >> 10) + " KiB: JWSGI / WriteListener", overRef);
         Results.samples(NAME, b.container, (chunk >> 10) + " KiB: JWSGI / WebFlux", overFlux);
+        if (PROFILE) {
+            for (String v : variants) {
+                Results.note(NAME, Stats.format("- %s, %d KiB chunks, %s: server JVM CPU %s µs per MiB, %s context switches per MiB",
+                        b.container, chunk >> 10, v, Stats.range(cpu.get(v), "%.0f"), Stats.range(switches.get(v), "%.1f")));
+            }
+        }
     }
 
     private static String heapRange(long[] h) {
