@@ -141,6 +141,22 @@ public final class Pump {
         }
     }
 
+    /**
+     * Whether the application is asleep: it called {@code async.sleep}, yielded, and the pump
+     * suspended the response; only {@code async.wake} (or an ending) resumes it. For tests and
+     * monitoring: another thread may wake the response right after this returns.
+     *
+     * @return {@code true} while the response is suspended on {@code async.sleep}
+     */
+    public boolean isSleeping() {
+        lock.lock();
+        try {
+            return state == State.SLEEPING;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     State state() {
         lock.lock();
         try {
