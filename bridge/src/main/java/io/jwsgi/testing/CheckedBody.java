@@ -17,12 +17,14 @@ final class CheckedBody implements Iterable<byte[]>, AutoCloseable {
     private final Iterable<byte[]> body;
     private final CheckedRequest request;
     private final Report report;
+    private final String bodyName;
     private boolean iterated;
 
     CheckedBody(Iterable<byte[]> body, CheckedRequest request) {
         this.body = body;
         this.request = request;
         this.report = request.report();
+        this.bodyName = Probe.nameOf(body);
     }
 
     @Override
@@ -31,7 +33,7 @@ final class CheckedBody implements Iterable<byte[]>, AutoCloseable {
             notClosed("iterator()");
             if (iterated) {
                 throw report.fail(Rule.ITERATOR_TWICE, "iterator() called a second time on the iterable ("
-                        + body.getClass().getName() + "); the server iterates the body once");
+                        + bodyName + "); the server iterates the body once");
             }
             iterated = true;
         }
@@ -43,7 +45,7 @@ final class CheckedBody implements Iterable<byte[]>, AutoCloseable {
             request.exit(previous);
         }
         if (chunks == null) {
-            throw report.fail(Rule.NULL_BODY, "iterator() of " + body.getClass().getName() + " returned null;"
+            throw report.fail(Rule.NULL_BODY, "iterator() of " + bodyName + " returned null;"
                     + " return an Iterator<byte[]>");
         }
         return new Chunks(chunks);
@@ -60,7 +62,7 @@ final class CheckedBody implements Iterable<byte[]>, AutoCloseable {
     private void notClosed(String call) {
         if (request.isClosed()) {
             throw report.fail(Rule.USE_AFTER_CLOSE, call + " called after close(); the server must not use the"
-                    + " iterable (" + body.getClass().getName() + ") once it is closed");
+                    + " iterable (" + bodyName + ") once it is closed");
         }
     }
 

@@ -183,9 +183,9 @@ final class CheckedRequest implements StartResponse {
         sleepPending = false;
     }
 
-    synchronized void returned(Object body) {
+    synchronized void returned(Iterable<byte[]> body) {
         returned = true;
-        bodyClass = body.getClass().getName();
+        bodyClass = Probe.nameOf(body);
     }
 
     /** Checks a chunk the iterable yielded. */
@@ -220,12 +220,11 @@ final class CheckedRequest implements StartResponse {
             list = headers;
         }
         if (before == 0) {
-            if (!has(list, "Content-Type")) {
-                report.warn("the response has a body but no Content-Type header; clients will guess the type");
-            }
-            if (headRequest || statusCode < 200 || statusCode == 204 || statusCode == 304) {
+            if (bodyless(statusCode)) {
                 report.warn((headRequest ? "a response to HEAD" : "a " + statusCode + " response") + " must have no"
                         + " body, but " + length + " bytes were " + how + "; the client will not see them");
+            } else if (!has(list, "Content-Type")) {
+                report.warn("the response has a body but no Content-Type header; clients will guess the type");
             }
         }
         if (declared >= 0 && before + length > declared && !bodyless(statusCode)) {

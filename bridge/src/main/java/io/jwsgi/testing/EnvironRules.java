@@ -95,8 +95,8 @@ final class EnvironRules {
             }
         }
         if (!Environ.VERSION.equals(environ.get(Environ.WSGI_VERSION))) {
-            throw report.fail(Rule.ENVIRON_VALUE, "wsgi.version must be List.of(1, 0), got "
-                    + describe(environ.get(Environ.WSGI_VERSION)));
+            throw report.fail(Rule.ENVIRON_VALUE, "wsgi.version must be [1, 0] (Environ.VERSION), got "
+                    + environ.get(Environ.WSGI_VERSION));
         }
         String scheme = (String) environ.get(Environ.WSGI_URL_SCHEME);
         if (!scheme.equals("http") && !scheme.equals("https")) {

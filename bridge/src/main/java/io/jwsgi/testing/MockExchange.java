@@ -72,7 +72,7 @@ public final class MockExchange implements AutoCloseable {
         }
         this.probe = new Probe(container.application());
         this.report = container.validates() ? new Report() : null;
-        Validator validator = Validator.wrap(probe);
+        Validator validator = Validator.wrap(probe, appName);
         Application served = report == null ? probe : (env, start) -> validator.call(env, start, report);
         this.loop = new MockLoop("jwsgi-mock-" + COUNT.incrementAndGet(), this::finished, this::stopped);
         this.channel = new MockChannel(loop, credits, "HEAD".equals(request.method()));

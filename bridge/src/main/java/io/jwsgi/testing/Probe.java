@@ -51,6 +51,12 @@ final class Probe implements Application {
         return closeable ? new ClosingBody(body) : new Body(body);
     }
 
+    /** The class name of an application's iterable, seen through this probe's wrapper. */
+    static String nameOf(Iterable<byte[]> body) {
+        Iterable<byte[]> inner = body instanceof Body wrapper ? wrapper.body : body;
+        return inner.getClass().getName();
+    }
+
     private void failed(Throwable t) {
         if (!(t instanceof ValidationError)) {
             failure.compareAndSet(null, t);

@@ -52,9 +52,11 @@ import java.util.Objects;
 public final class Validator implements Application {
 
     private final Application app;
+    private final String appName;
 
-    private Validator(Application app) {
+    private Validator(Application app, String appName) {
         this.app = app;
+        this.appName = appName;
     }
 
     /**
@@ -64,7 +66,12 @@ public final class Validator implements Application {
      * @return the checking application
      */
     public static Validator wrap(Application app) {
-        return new Validator(Objects.requireNonNull(app, "app"));
+        return new Validator(Objects.requireNonNull(app, "app"), app.getClass().getName());
+    }
+
+    /** Wraps an application known to messages by another name (the mock's probe around the real one). */
+    static Validator wrap(Application app, String appName) {
+        return new Validator(app, appName);
     }
 
     /**
@@ -104,7 +111,7 @@ public final class Validator implements Application {
             request.exit(previous);
         }
         if (body == null) {
-            throw report.fail(Rule.NULL_BODY, app.getClass().getName() + ".call returned null; return an"
+            throw report.fail(Rule.NULL_BODY, appName + ".call returned null; return an"
                     + " Iterable<byte[]> (List.of() for an empty body)");
         }
         request.yielded();

@@ -39,6 +39,43 @@ final class Apps {
         };
     }
 
+    /** In a {@link Script}: call {@code async.sleep} and yield an empty chunk. */
+    static final String SLEEP = "<sleep>";
+
+    /**
+     * An app that starts 200 text/plain and plays a script: each step yields its text, or for
+     * {@link #SLEEP} sleeps and yields an empty chunk. Records the thread of each step.
+     */
+    static final class Script implements Application {
+        final List<String> steps;
+        final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile Body body;
+        volatile Map<String, Object> environ;
+
+        Script(String... steps) {
+            this.steps = List.of(steps);
+        }
+
+        @Override
+        public Iterable<byte[]> call(Map<String, Object> env, io.jwsgi.StartResponse start) {
+            this.environ = env;
+            start.start("200 OK", TEXT);
+            body = new Body(steps.size(), i -> {
+                threads.add(Thread.currentThread());
+                if (steps.get(i).equals(SLEEP)) {
+                    sleep(env).run();
+                    return new byte[0];
+                }
+                return bytes(steps.get(i));
+            });
+            return body;
+        }
+
+        int closes() {
+            return body.closes.get();
+        }
+    }
+
     /** A closeable body of {@code count} chunks made by a function; counts pulls and closes. */
     static final class Body implements Iterable<byte[]>, AutoCloseable {
         final AtomicInteger pulls = new AtomicInteger();
