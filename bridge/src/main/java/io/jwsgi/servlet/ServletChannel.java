@@ -133,7 +133,9 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         // Tomcat recycles the request after this: whatever ended it, the pump must not touch it again.
         ended.set(true);
         release();
-        pump.onClientGone(new IOException("the container completed the exchange"));
+        if (!pump.isDone()) {
+            pump.onClientGone(new IOException("the container completed the exchange"));
+        }
     }
 
     @Override
