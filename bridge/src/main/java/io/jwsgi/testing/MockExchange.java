@@ -43,7 +43,6 @@ import java.util.function.Supplier;
 public final class MockExchange implements AutoCloseable {
 
     private static final AtomicInteger COUNT = new AtomicInteger();
-    private static final int STACK_FRAMES = 8;
 
     private final String name;
     private final String appName;
@@ -408,25 +407,7 @@ public final class MockExchange implements AutoCloseable {
 
     /** Where the exchange is stuck, for failure messages. Lock held. */
     private String state() {
-        if (pump.isDone()) {
-            return "the response ended";
-        }
-        if (pump.isSleeping()) {
-            return "the application is asleep (async.sleep) and nothing woke it";
-        }
-        if (channel.awaitingClient()) {
-            return "the response waits for the client, which is not ready (see clientReady and clientTakes)";
-        }
-        if (!loop.idle()) {
-            StringBuilder at = new StringBuilder("the application still runs on " + loop.thread().getName()
-                    + " (blocked in call, hasNext or next?), at");
-            StackTraceElement[] stack = loop.thread().getStackTrace();
-            for (int i = 0; i < Math.min(STACK_FRAMES, stack.length); i++) {
-                at.append("\n\tat ").append(stack[i]);
-            }
-            return at.toString();
-        }
-        return "nothing is scheduled";
+        return Diagnosis.state(pump, channel, loop);
     }
 
     /** Prefixes a message with the request and the application, and ends it with the chunks so far. Lock held. */
