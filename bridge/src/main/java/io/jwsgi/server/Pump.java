@@ -86,6 +86,8 @@ public final class Pump {
     private volatile Sleep sleep = Sleep.NONE;
     private volatile Throwable ending;
     private ScheduledFuture<?> idleCheck;
+    /** The running thread waits in {@link #awaitWritePossible} and no event has come to release it. */
+    private boolean writeBlocked;
 
     // Confined to the running thread (handed over under the lock):
     private volatile Thread runner;
@@ -157,6 +159,23 @@ public final class Pump {
         }
     }
 
+    /**
+     * Whether the application's thread is blocked in the legacy {@code write} callable, waiting
+     * for the client to take output, and no event that releases it ({@link #onWritePossible()},
+     * an ending) has arrived yet. Together with {@link #isSleeping()} and its executor's own
+     * bookkeeping, this tells a test harness that the response cannot move until an outside event.
+     *
+     * @return {@code true} while a {@code write} waits for {@code onWritePossible}
+     */
+    public boolean isWriteBlocked() {
+        lock.lock();
+        try {
+            return writeBlocked;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     State state() {
         lock.lock();
         try {
@@ -201,6 +220,7 @@ public final class Pump {
         switch (event) {
             case WRITE_POSSIBLE:
                 if (transition(State.RUNNING, State.SIGNALLED)) {
+                    writeBlocked = false;
                     signalled.signalAll();
                     return false;
                 }
@@ -220,6 +240,7 @@ public final class Pump {
                 if (ending == null || ending instanceof ResponseEnded && cause instanceof ClientGone) {
                     ending = cause;
                 }
+                writeBlocked = false;
                 signalled.signalAll();
                 return transition(State.SLEEPING, State.SCHEDULED) || transition(State.AWAITING_READY, State.SCHEDULED)
                         || transition(State.NEW, State.SCHEDULED);
@@ -509,6 +530,7 @@ public final class Pump {
     private void awaitWritePossible() throws java.io.InterruptedIOException {
         lock.lock();
         try {
+            writeBlocked = state == State.RUNNING && ending == null;
             while (state == State.RUNNING && ending == null) {
                 signalled.await();
             }
@@ -517,6 +539,7 @@ public final class Pump {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while waiting for the client to take output");
         } finally {
+            writeBlocked = false;
             lock.unlock();
         }
     }
