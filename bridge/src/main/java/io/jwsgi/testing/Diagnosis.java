@@ -18,7 +18,7 @@ final class Diagnosis {
         if (pump.isSleeping()) {
             return "the application is asleep (async.sleep) and nothing woke it";
         }
-        if (channel.awaitingClient()) {
+        if (channel.awaitingClient() && (loop.idle() || pump.isWriteBlocked())) {
             return "the response waits for the client, which is not ready (see clientReady and clientTakes)";
         }
         if (!loop.idle()) {

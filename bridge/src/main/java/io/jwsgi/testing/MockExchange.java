@@ -110,7 +110,7 @@ public final class MockExchange implements AutoCloseable {
      * @return {@code true} if a write or flush waits for the client
      */
     public boolean isAwaitingClient() {
-        return settled(channel::awaitingClient);
+        return settled(() -> channel.awaitingClient() && !pump.isDone());
     }
 
     /**
@@ -348,10 +348,13 @@ public final class MockExchange implements AutoCloseable {
         return loop.thread();
     }
 
-    /** Ends the response if it has not ended (closing the iterable) and stops the exchange's thread. */
+    /**
+     * Ends the response if it has not ended, as a client going away does (the iterable is closed),
+     * and stops the exchange's thread.
+     */
     @Override
     public void close() {
-        pump.end(new ResponseEnded("the test closed the exchange"));
+        channel.disconnect(true);
         loop.lock.lock();
         try {
             loop.await(pump::isDone, deadlineNanos());
@@ -379,7 +382,7 @@ public final class MockExchange implements AutoCloseable {
     private void settle() {
         loop.lock.lock();
         try {
-            if (!loop.await(() -> loop.idle() || channel.awaitingClient(), deadlineNanos())) {
+            if (!loop.await(this::isSettled, deadlineNanos())) {
                 throw new AssertionError(describe("the exchange did not settle within " + deadline.toMillis()
                         + " ms: " + state()));
             }
@@ -389,12 +392,21 @@ public final class MockExchange implements AutoCloseable {
         rethrowValidation();
     }
 
+    /**
+     * Whether nothing can happen until an outside event: no turn runs or waits to run, or the one
+     * running is blocked in a legacy {@code write} that only the client can release. Lock held.
+     */
+    private boolean isSettled() {
+        return loop.idle() || loop.nothingQueued() && pump.isWriteBlocked();
+    }
+
     /** Builds the failure of {@link #awaitDone}, after ending the response so that its iterable is closed. Lock held. */
     private AssertionError abandon() {
         boolean asleep = pump.isSleeping();
-        boolean running = !loop.idle() && !channel.awaitingClient();
+        boolean running = !isSettled();
         String message = describe("the response did not end within " + deadline.toMillis() + " ms: " + state());
-        pump.end(new ResponseEnded("the test's deadline passed"));
+        // The test gives up as a client would: by going away, which ends even a response stuck on it.
+        channel.disconnect(true);
         if (!running) {
             loop.await(pump::isDone, deadlineNanos());
         }

@@ -19,6 +19,7 @@ import java.util.logging.Logger;
 final class MockLoop implements Executor {
 
     private static final Logger LOG = Logger.getLogger(MockLoop.class.getName());
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -64,6 +65,11 @@ final class MockLoop implements Executor {
         return queue.isEmpty() && !running;
     }
 
+    /** Whether nothing is queued (a task may be running). Call with {@link #lock} held. */
+    boolean nothingQueued() {
+        return queue.isEmpty();
+    }
+
     /** Wakes the threads waiting in {@link #await}. Call with {@link #lock} held. */
     void signal() {
         changed.signalAll();
@@ -81,7 +87,9 @@ final class MockLoop implements Executor {
                 if (left <= 0) {
                     return false;
                 }
-                changed.await(left, TimeUnit.NANOSECONDS);
+                // Signalled after every task and channel event; a writer blocking inside a task is
+                // not one, so the condition is also looked at again every few milliseconds.
+                changed.await(Math.min(left, RECHECK_NANOS), TimeUnit.NANOSECONDS);
             }
             return true;
         } catch (InterruptedException e) {

@@ -207,6 +207,45 @@ class MockExchangeTest {
     }
 
     @Test
+    void timeoutWhileTheClientIsNotReadyClosesAtOnceAndThe503WaitsForTheClient() {
+        // given a stream whose first chunk waits for a client that reads nothing
+        Body body = new Body(2, i -> bytes("c" + i));
+        Application app = (environ, start) -> {
+            start.start("200 OK", TEXT);
+            return body;
+        };
+        MockExchange exchange = MockContainer.of(app).get("/stream").clientTakes(0).start();
+
+        // when the idle timeout fires
+        exchange.timeout();
+
+        // then the iterable is closed at once, and the 503 goes out when the client reads
+        assertThat(exchange.closeCount()).isEqualTo(1);
+        assertThat(exchange.isAwaitingClient()).isTrue();
+        MockResponse response = exchange.clientReady().awaitDone();
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(body.closes).hasValue(1);
+    }
+
+    @Test
+    void disconnectWhileALegacyWriteWaitsEndsTheResponseAndClosesOnce() {
+        Body body = new Body(0, i -> new byte[0]);
+        Application app = (environ, start) -> {
+            Write write = start.start("200 OK", TEXT);
+            write.write(bytes("w0"));
+            write.write(bytes("w1"));
+            return body;
+        };
+        MockExchange exchange = MockContainer.of(app).withoutValidator().get("/").clientTakes(1).start();
+        assertThat(exchange.isAwaitingClient()).isTrue();
+
+        exchange.disconnect();
+
+        assertThat(exchange.isDone()).isTrue();
+        assertThat(exchange.response().textChunks()).containsExactly("w0");
+    }
+
+    @Test
     void engineIdleTimeoutEndsAResponseNobodyWakes() {
         Script app = new Script(SLEEP, "never");
 
@@ -241,6 +280,22 @@ class MockExchangeTest {
                         + " 0 chunks (0 bytes) written so far. Arrange for async.wake to run when the awaited event"
                         + " comes, or step the response: start(), then wake()");
         assertThat(app.body.closes).as("the abandoned response was ended and its iterable closed").hasValue(1);
+    }
+
+    @Test
+    void sendFailsWhenTheClientNeverReadsAndTheIterableIsStillClosed() {
+        Body body = new Body(2, i -> bytes("c" + i));
+        Application app = (environ, start) -> {
+            start.start("200 OK", TEXT);
+            return body;
+        };
+
+        assertThatThrownBy(() -> MockContainer.of(app).deadline(Duration.ofMillis(200)).get("/stream").clientTakes(0).send())
+                .isExactlyInstanceOf(AssertionError.class)
+                .hasMessageStartingWith("GET /stream (")
+                .hasMessageEndingWith("): the response did not end within 200 ms: the response waits for the client,"
+                        + " which is not ready (see clientReady and clientTakes); 0 chunks (0 bytes) written so far");
+        assertThat(body.closes).as("the abandoned response was ended and its iterable closed").hasValue(1);
     }
 
     @Test
