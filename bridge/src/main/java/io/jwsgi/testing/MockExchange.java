@@ -430,6 +430,9 @@ public final class MockExchange implements AutoCloseable {
 
     private void rethrowValidation() {
         ValidationError first = report == null ? null : report.firstError();
+        if (first == null) {
+            first = probe.invalid();
+        }
         if (first != null) {
             throw first;
         }

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Sits right around the application under test: counts the {@code close()} calls that reach its
- * iterable and keeps the first exception it threw. Adds nothing else: an iterable that is not
+ * iterable and keeps the first exception it threw (a {@link ValidationError} apart, so that an
+ * application wrapped in a validator of its own fails the test too). Adds nothing else: an iterable that is not
  * {@link AutoCloseable} stays so.
  */
 final class Probe implements Application {
@@ -17,6 +18,7 @@ final class Probe implements Application {
     private final Application app;
     private final AtomicInteger closes = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicReference<ValidationError> invalid = new AtomicReference<>();
     private volatile boolean closeable;
 
     Probe(Application app) {
@@ -33,6 +35,11 @@ final class Probe implements Application {
 
     Throwable failure() {
         return failure.get();
+    }
+
+    /** The first {@link ValidationError} that came out of the application (from a validator of its own, say). */
+    ValidationError invalid() {
+        return invalid.get();
     }
 
     @Override
@@ -58,7 +65,9 @@ final class Probe implements Application {
     }
 
     private void failed(Throwable t) {
-        if (!(t instanceof ValidationError)) {
+        if (t instanceof ValidationError error) {
+            invalid.compareAndSet(null, error);
+        } else {
             failure.compareAndSet(null, t);
         }
     }

@@ -37,6 +37,18 @@ class MockExchangeTest {
     }
 
     @Test
+    void headersGoOutLazilyWithTheFirstNonEmptyChunk() {
+        Script app = new Script("", SLEEP, "a");
+
+        MockExchange exchange = MockContainer.of(app).get("/").start();
+
+        assertThat(exchange.isSleeping()).isTrue();
+        assertThat(exchange.response().status()).as("start was called, but nothing was sent yet").isZero();
+        assertThat(exchange.wake().takeText()).isEqualTo("a");
+        assertThat(exchange.response().statusLine()).isEqualTo("200 OK");
+    }
+
+    @Test
     void wakeFromAnotherThreadResumesOnTheMockThreadNeverOnTheWakers() throws Exception {
         // given an app asleep
         Script app = new Script(SLEEP, "woke");
@@ -331,6 +343,18 @@ class MockExchangeTest {
                 .hasMessage("[NULL_CHUNK] the iterable yielded null; yield new byte[0] for an empty chunk");
         MockResponse unvalidated = MockContainer.of(app).withoutValidator().get("/").send();
         assertThat(unvalidated.isAborted()).as("without the validator: what a client would get").isTrue();
+    }
+
+    @Test
+    void failureOfAValidatorTheAppBringsIsThrownToo() {
+        Application app = Validator.wrap((environ, start) -> {
+            start.start("200 OK", List.of(new io.jwsgi.Header("Connection", "close")));
+            return List.of();
+        });
+
+        assertThatThrownBy(() -> MockContainer.of(app).withoutValidator().get("/").send())
+                .isInstanceOf(ValidationError.class)
+                .hasMessageStartingWith("[HOP_BY_HOP]");
     }
 
     @Test
