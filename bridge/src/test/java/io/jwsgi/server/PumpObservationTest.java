@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jwsgi.Application;
 import io.jwsgi.Environ;
 import io.jwsgi.Write;
-import io.jwsgi.server.TestApps.Body;
 import io.jwsgi.server.TestApps.Fixed;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -46,22 +45,21 @@ class PumpObservationTest {
 
     @Test
     void isSleepingWhileSuspendedOnSleepOnly() {
-        Fixed[] app = new Fixed[1];
-        app[0] = new Fixed(new Body(2, i -> {
+        Fixed app = Fixed.scripted(2, (self, i) -> {
             if (i == 0) {
-                app[0].sleep();
+                self.sleep();
                 return new byte[0];
             }
             return bytes("b");
-        }), TEXT);
-        Pump pump = open(app[0]);
+        });
+        Pump pump = open(app);
         assertThat(pump.isSleeping()).as("not started").isFalse();
 
         pump.onWritePossible();
         runTurns();
         assertThat(pump.isSleeping()).as("suspended after the sleep and its yield").isTrue();
 
-        app[0].wake();
+        app.wake();
         assertThat(pump.isSleeping()).as("a turn is scheduled").isFalse();
         runTurns();
         assertThat(pump.isDone()).isTrue();
