@@ -421,7 +421,8 @@ public final class Pump {
             return finish(true, null);
         }
         LOG.log(Level.WARNING, "{0}: {1}", new Object[] {this, cause.getMessage()});
-        if (!head.sent()) {
+        // A second ending while the error page itself is stuck cuts the connection instead.
+        if (!head.sent() && !serverBody) {
             closeApplication();
             serveErrorPage("503 Service Unavailable");
             return Step.CONTINUE;
@@ -514,7 +515,9 @@ public final class Pump {
         try {
             while (out.hasPending()) {
                 if (ending != null) {
-                    throw new java.io.IOException("the response was ended: " + ending.getMessage());
+                    Throwable cause = ending;
+                    throw cause instanceof ClientGone gone ? gone
+                            : new java.io.IOException("the response was ended: " + cause.getMessage(), cause);
                 }
                 if (!out.drain(channel)) {
                     awaitWritePossible();
@@ -551,15 +554,19 @@ public final class Pump {
     /** Schedules the idle check; called once by the engine when the pump is registered. */
     void watchIdle(long timeoutNanos) {
         long idle = System.nanoTime() - lastProgress;
-        if (idle >= timeoutNanos) {
+        long delay = timeoutNanos - idle;
+        if (delay <= 0) {
             end(new ResponseEnded("no progress for " + TimeUnit.NANOSECONDS.toMillis(idle)
                     + " ms (async-timeout " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms)"));
-            return;
+            // Keep watching: a 503 page stalled on a client that reads nothing is cut at the next expiry.
+            progress();
+            delay = timeoutNanos;
         }
         lock.lock();
         try {
             if (state != State.DONE) {
-                idleCheck = engine.schedule(() -> watchIdle(timeoutNanos), timeoutNanos - idle);
+                final long next = delay;
+                idleCheck = engine.schedule(() -> watchIdle(timeoutNanos), next);
             }
         } finally {
             lock.unlock();
