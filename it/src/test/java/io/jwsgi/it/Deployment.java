@@ -24,6 +24,8 @@ final class Deployment {
     private final List<Servlet> servlets = new ArrayList<>();
     private final List<War> wars = new ArrayList<>();
     private int maxThreads = 24;
+    private long idleTimeoutMillis;
+    private final Map<String, String> tomcatConnector = new LinkedHashMap<>();
 
     /**
      * Registers a servlet, async-supported.
@@ -69,6 +71,32 @@ final class Deployment {
         return this;
     }
 
+    /**
+     * Sets how long a connection may stay silent (a stalled upload, say) before the container
+     * closes it: Jetty's connector idle timeout, Tomcat's {@code connectionTimeout}; by default the
+     * container's own (30 s on Jetty, 20 s on Tomcat).
+     *
+     * @param millis the timeout
+     * @return this
+     */
+    Deployment idleTimeout(long millis) {
+        this.idleTimeoutMillis = millis;
+        return this;
+    }
+
+    /**
+     * Sets an attribute of Tomcat's HTTP connector, e.g. {@code continueResponseTiming}; Jetty
+     * ignores it.
+     *
+     * @param name the connector attribute
+     * @param value its value
+     * @return this
+     */
+    Deployment tomcatConnector(String name, String value) {
+        tomcatConnector.put(name, value);
+        return this;
+    }
+
     List<Servlet> servlets() {
         return servlets;
     }
@@ -79,5 +107,13 @@ final class Deployment {
 
     int maxThreads() {
         return maxThreads;
+    }
+
+    long idleTimeoutMillis() {
+        return idleTimeoutMillis;
+    }
+
+    Map<String, String> tomcatConnector() {
+        return tomcatConnector;
     }
 }

@@ -29,6 +29,9 @@ public final class JettyContainer implements Container {
                 new HTTP2CServerConnectionFactory(config));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
+        if (deployment.idleTimeoutMillis() > 0) {
+            connector.setIdleTimeout(deployment.idleTimeoutMillis());
+        }
         // Many connections open at once in the concurrency test: don't let the backlog drop any.
         connector.setAcceptQueueSize(1024);
         server.addConnector(connector);

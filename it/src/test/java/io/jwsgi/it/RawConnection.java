@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,7 @@ final class RawConnection implements AutoCloseable {
     private final OutputStream out;
     private Map<String, List<String>> headers;
     private int status;
+    private String statusLine;
     private boolean chunkEndOwed;
 
     private RawConnection(Socket socket) throws IOException {
@@ -76,7 +78,7 @@ final class RawConnection implements AutoCloseable {
 
     /** Reads the status line and headers. */
     int readHead() throws IOException {
-        String statusLine = readLine();
+        statusLine = readLine();
         if (!statusLine.startsWith("HTTP/1.1 ") && !statusLine.startsWith("HTTP/1.0 ")) {
             throw new IOException("not an HTTP/1.x status line: " + statusLine);
         }
@@ -88,6 +90,47 @@ final class RawConnection implements AutoCloseable {
                     .add(line.substring(colon + 1).trim());
         }
         return status;
+    }
+
+    /** The status line last read by {@link #readHead()}, without its CRLF. */
+    String statusLine() {
+        return statusLine;
+    }
+
+    /**
+     * Waits for a byte from the server for a while, without consuming it.
+     *
+     * @param window how long to wait; a window the server could not stay silent through if it
+     *     were going to answer, on a busy machine
+     * @return {@code true} if nothing arrived (and the connection is still open)
+     */
+    boolean silentFor(Duration window) throws IOException {
+        socket.setSoTimeout((int) window.toMillis());
+        in.mark(1);
+        try {
+            if (in.read() < 0) {
+                return false;
+            }
+            in.reset();
+            return false;
+        } catch (SocketTimeoutException e) {
+            return true;
+        } finally {
+            socket.setSoTimeout(TIMEOUT_MILLIS);
+        }
+    }
+
+    /** Ends the client's side of the connection (a FIN), still reading what the server sends. */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    /**
+     * Ends the connection with a TCP reset instead of an orderly close, as a crashing client does.
+     */
+    void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
     }
 
     /**
@@ -176,6 +219,24 @@ final class RawConnection implements AutoCloseable {
         } catch (SocketException e) {
             return true;
         }
+    }
+
+    /**
+     * Reads whatever the server still sends until it closes the connection.
+     *
+     * @return those bytes as UTF-8 text
+     * @throws SocketTimeoutException if the server keeps the connection open past the timeout
+     */
+    String readUntilClosed() throws IOException {
+        ByteArrayOutputStream rest = new ByteArrayOutputStream();
+        try {
+            in.transferTo(rest);
+        } catch (SocketTimeoutException e) {
+            throw e;
+        } catch (SocketException e) {
+            // a reset ends it as well as a FIN
+        }
+        return rest.toString(StandardCharsets.UTF_8);
     }
 
     private String first(String name) {

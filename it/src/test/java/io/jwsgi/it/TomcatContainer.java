@@ -34,6 +34,10 @@ public final class TomcatContainer implements Container {
         connector.setProperty("minSpareThreads", Integer.toString(Math.min(4, deployment.maxThreads())));
         // Many connections open at once in the concurrency test: don't let the backlog drop any.
         connector.setProperty("acceptCount", "1024");
+        if (deployment.idleTimeoutMillis() > 0) {
+            connector.setProperty("connectionTimeout", Long.toString(deployment.idleTimeoutMillis()));
+        }
+        deployment.tomcatConnector().forEach(connector::setProperty);
         connector.addUpgradeProtocol(new Http2Protocol());
         tomcat.setConnector(connector);
 
