@@ -9,8 +9,12 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -45,7 +49,9 @@ import java.util.Map;
  *       no limit). Checked against {@code Content-Length} before anything is read; in buffer mode
  *       also while reading; in stream mode a read passing the limit fails.</li>
  *   <li>{@code buffer-memory}: bytes of a buffered body kept in memory before the rest goes to a
- *       temporary file in the context's temporary directory; default 65536.</li>
+ *       temporary file; default 65536.</li>
+ *   <li>{@code buffer-dir}: the directory of those temporary files, created at {@code init} if
+ *       missing; default the context's temporary directory ({@code ServletContext.TEMPDIR}).</li>
  * </ul>
  *
  * <p>Every request is served asynchronously: the servlet starts async, builds the environ and
@@ -63,6 +69,7 @@ public class JwsgiServlet extends HttpServlet {
     private long maxBodySize;
     private int bufferMemory = 65536;
     private boolean bufferInput;
+    private transient Path bufferDir;
 
     /** For {@code web.xml}: the application is named by the {@code application} init-param. */
     public JwsgiServlet() {
@@ -87,6 +94,7 @@ public class JwsgiServlet extends HttpServlet {
         shutdownGraceMillis = number("shutdown-grace", 5000);
         maxBodySize = number("max-body-size", 0);
         bufferMemory = (int) Math.min(Integer.MAX_VALUE - 8, number("buffer-memory", 65536));
+        bufferDir = directory("buffer-dir");
         String input = getInitParameter("input");
         if (input == null || input.isBlank() || input.trim().equalsIgnoreCase("stream")) {
             bufferInput = false;
@@ -188,7 +196,7 @@ public class JwsgiServlet extends HttpServlet {
     private void refuseTooLarge(AsyncContext async, HttpServletResponse response, String what) {
         log("JWSGI refused a request body: " + what + ", max-body-size is " + maxBodySize + " bytes");
         try {
-            byte[] body = "413 Content Too Large\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] body = "413 Content Too Large\n".getBytes(StandardCharsets.UTF_8);
             response.setStatus(413);
             response.setHeader("Connection", "close");
             response.setContentType("text/plain; charset=utf-8");
@@ -201,9 +209,12 @@ public class JwsgiServlet extends HttpServlet {
         }
     }
 
-    private java.nio.file.Path tempDirectory() {
+    private Path tempDirectory() {
+        if (bufferDir != null) {
+            return bufferDir;
+        }
         Object dir = getServletContext().getAttribute(jakarta.servlet.ServletContext.TEMPDIR);
-        return dir instanceof java.io.File f ? f.toPath() : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+        return dir instanceof File f ? f.toPath() : Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     @Override
@@ -238,6 +249,19 @@ public class JwsgiServlet extends HttpServlet {
             return n;
         } catch (NumberFormatException e) {
             throw new ServletException("init-param " + name + " must be a non-negative whole number, got \"" + value + "\"");
+        }
+    }
+
+    private Path directory(String name) throws ServletException {
+        String value = getInitParameter(name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Files.createDirectories(Path.of(value.trim()));
+        } catch (IOException | RuntimeException e) {
+            throw new ServletException("init-param " + name + " must name a directory that exists or can be created, got \""
+                    + value + "\": " + e, e);
         }
     }
 
