@@ -176,7 +176,7 @@ public class JwsgiServlet extends HttpServlet {
             }));
             return;
         }
-        InputStream input = request.getInputStream();
+        InputStream input = new DeferredInput(request);
         serve(request, response, async, channel, maxBodySize > 0 ? new LimitedInput(input, maxBodySize) : input, -1);
     }
 
