@@ -6,6 +6,7 @@ import io.jwsgi.server.Pump;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -148,36 +149,48 @@ public class JwsgiServlet extends HttpServlet {
         }
         ServletChannel channel = new ServletChannel(async, request, response);
         if (bufferInput && (declared > 0 || request.getHeader("Transfer-Encoding") != null)) {
-            BodyBuffer body = new BodyBuffer(bufferMemory, tempDirectory());
-            jakarta.servlet.ServletInputStream in = request.getInputStream();
-            in.setReadListener(new BodyReader(in, body, maxBodySize, new BodyReader.Outcome() {
-                @Override
-                public void ready(BodyBuffer buffered) {
-                    channel.releaseAtEnd(buffered);
-                    try {
-                        serve(request, response, async, channel, buffered.open(), buffered.size());
-                    } catch (IOException | RuntimeException e) {
-                        log("JWSGI could not start " + request.getRequestURI() + " after buffering its body", e);
-                        channel.complete();
-                    }
-                }
-
-                @Override
-                public void tooLarge(long seen) {
-                    body.close();
-                    refuseTooLarge(async, response, "more than " + maxBodySize + " bytes sent");
-                }
-
-                @Override
-                public void failed(Throwable cause) {
-                    body.close();
-                    channel.complete();
-                }
-            }));
+            readBodyFirst(request, response, async, channel);
             return;
         }
         InputStream input = new DeferredInput(request);
         serve(request, response, async, channel, maxBodySize > 0 ? new LimitedInput(input, maxBodySize) : input, -1);
+    }
+
+    /** Buffer mode: reads the whole body without holding a thread, then serves the request. */
+    private void readBodyFirst(HttpServletRequest request, HttpServletResponse response, AsyncContext async,
+            ServletChannel channel) throws IOException {
+        BodyBuffer body = new BodyBuffer(bufferMemory, tempDirectory());
+        ServletInputStream in = request.getInputStream();
+        BodyReader reader = new BodyReader(in, body, maxBodySize, new BodyReader.Outcome() {
+            @Override
+            public void ready(BodyBuffer buffered) {
+                channel.releaseAtEnd(buffered);
+                try {
+                    serve(request, response, async, channel, buffered.open(), buffered.size());
+                } catch (IOException | RuntimeException e) {
+                    log("JWSGI could not start " + request.getRequestURI() + " after buffering its body", e);
+                    channel.complete();
+                }
+            }
+
+            @Override
+            public void tooLarge(long seen) {
+                body.close();
+                refuseTooLarge(async, response, "more than " + maxBodySize + " bytes sent");
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                body.close();
+                channel.complete();
+            }
+        });
+        if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+            // Tomcat with continueResponseTiming="onRead" sends 100 Continue only from a read, never for a ReadListener.
+            async.start(reader::readFirstThenListen);
+        } else {
+            in.setReadListener(reader);
+        }
     }
 
     private void serve(HttpServletRequest request, HttpServletResponse response, AsyncContext async,

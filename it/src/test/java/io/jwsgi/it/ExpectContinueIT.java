@@ -52,6 +52,29 @@ class ExpectContinueIT {
         }
     }
 
+    @ParameterizedTest(name = "{0} body")
+    @ValueSource(strings = {"sized", "chunked"})
+    void acceptedBodyInBufferModeIsInvitedThenAnswered(String framing) throws Exception {
+        byte[] upload = "hello".getBytes(StandardCharsets.UTF_8);
+        try (RawConnection conn = RawConnection.open(server.port())) {
+            // given an acceptable body waiting for 100 Continue, in buffer mode
+            conn.send(Uploads.post("/buffer/upload", "Expect: 100-continue",
+                    framing.equals("sized") ? "Content-Length: 5" : "Transfer-Encoding: chunked"));
+
+            // then the bridge, starting to read, invites it
+            assertThat(conn.readHead()).as("interim status, %s body, on %s", framing, server.name()).isEqualTo(100);
+
+            // when the body is sent, then it is read and answered
+            conn.send(framing.equals("sized") ? upload : Uploads.chunk(upload));
+            if (framing.equals("chunked")) {
+                conn.send(Uploads.LAST_CHUNK);
+            }
+            RawResponse response = conn.readResponse();
+            assertThat(response.status() + " " + response.text()).as("answer after 100 Continue on %s", server.name())
+                    .isEqualTo("200 " + UploadDigestApp.expected("5", upload));
+        }
+    }
+
     @Test
     void streamModeInvitesTheBodyOnlyWhenTheApplicationReads() throws Exception {
         GatedReader app = new GatedReader();
