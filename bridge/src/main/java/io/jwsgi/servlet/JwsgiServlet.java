@@ -13,12 +13,14 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Serves a JWSGI {@link Application} on a Servlet 6 container, through Servlet async I/O.
@@ -45,7 +47,8 @@ import java.util.Map;
  *   <li>{@code shutdown-grace}: milliseconds {@link #destroy()} waits for ended responses; default 5000.</li>
  *   <li>{@code input}: {@code stream} (default, PEP 3333's way: the application reads the body from
  *       the connection, blocking its thread while the client sends) or {@code buffer} (the bridge
- *       reads the whole body without holding a thread, before the application runs).</li>
+ *       reads the whole body without holding a thread, before the application runs; a body that
+ *       breaks off or stalls is answered {@code 400} or {@code 408} and never reaches it).</li>
  *   <li>{@code max-body-size}: bytes; a larger body gets {@code 413} ({@code 0}, the default, means
  *       no limit). Checked against {@code Content-Length} before anything is read; in buffer mode
  *       also while reading; in stream mode a read passing the limit fails.</li>
@@ -182,7 +185,12 @@ public class JwsgiServlet extends HttpServlet {
             @Override
             public void failed(Throwable cause) {
                 body.close();
-                channel.complete();
+                // A client that is gone never sees it; one whose body broke off or stalled does.
+                if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException) {
+                    refuse(async, response, 408, "408 Request Timeout: the request body stalled\n");
+                } else {
+                    refuse(async, response, 400, "400 Bad Request: the request body broke off\n");
+                }
             }
         });
         if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
@@ -208,9 +216,14 @@ public class JwsgiServlet extends HttpServlet {
     /** 413 before the application runs; the rest of the body is never read. */
     private void refuseTooLarge(AsyncContext async, HttpServletResponse response, String what) {
         log("JWSGI refused a request body: " + what + ", max-body-size is " + maxBodySize + " bytes");
+        refuse(async, response, 413, "413 Content Too Large\n");
+    }
+
+    /** Answers a request the application never sees, closing the connection (its body is not read to the end). */
+    private static void refuse(AsyncContext async, HttpServletResponse response, int status, String text) {
         try {
-            byte[] body = "413 Content Too Large\n".getBytes(StandardCharsets.UTF_8);
-            response.setStatus(413);
+            byte[] body = text.getBytes(StandardCharsets.UTF_8);
+            response.setStatus(status);
             response.setHeader("Connection", "close");
             response.setContentType("text/plain; charset=utf-8");
             response.setContentLength(body.length);
@@ -218,7 +231,11 @@ public class JwsgiServlet extends HttpServlet {
         } catch (IOException | RuntimeException e) {
             // The client is gone or the response was committed: only the ending below matters.
         } finally {
-            async.complete();
+            try {
+                async.complete();
+            } catch (IllegalStateException e) {
+                // The container ended the exchange itself, after a broken upload.
+            }
         }
     }
 
