@@ -151,12 +151,18 @@ public class JwsgiServlet extends HttpServlet {
             return;
         }
         ServletChannel channel = new ServletChannel(async, request, response);
-        if (bufferInput && (declared > 0 || request.getHeader("Transfer-Encoding") != null)) {
+        if (bufferInput && hasBody(request, declared)) {
             readBodyFirst(request, response, async, channel);
             return;
         }
         InputStream input = new DeferredInput(request);
         serve(request, response, async, channel, maxBodySize > 0 ? new LimitedInput(input, maxBodySize) : input, -1);
+    }
+
+    /** Whether the request may carry a body: HTTP/1.x frames one by its headers, HTTP/2 may send one without. */
+    private static boolean hasBody(HttpServletRequest request, long declared) {
+        return declared > 0 || request.getHeader("Transfer-Encoding") != null
+                || (declared < 0 && !request.getProtocol().startsWith("HTTP/1."));
     }
 
     /** Buffer mode: reads the whole body without holding a thread, then serves the request. */

@@ -6,11 +6,16 @@ import io.jwsgi.Environ;
 import io.jwsgi.Header;
 import io.jwsgi.StartResponse;
 import io.jwsgi.servlet.JwsgiServlet;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -64,6 +69,25 @@ class BufferedUploadIT {
             assertThat(conn.readResponse().text()).as("environ of a buffered chunked upload on %s", server.name())
                     .isEqualTo("CONTENT_LENGTH=" + size + " wsgi.input_terminated=true read=" + size + "\n");
         }
+    }
+
+    @Test
+    void h2cUploadWithoutLengthGetsItsBufferedSizeAsContentLength() throws Exception {
+        // given a connection upgraded to h2c
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> first = client.send(HttpRequest.newBuilder(server.uri("/describe")).timeout(Await.DEADLINE)
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(first.version()).as("protocol on %s", server.name()).isEqualTo(HttpClient.Version.HTTP_2);
+
+        // when a body of unknown length is sent on a stream
+        byte[] upload = Uploads.randomBytes(5000, 9);
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(server.uri("/describe"))
+                .timeout(Await.DEADLINE).POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(upload)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        // then it is buffered like a chunked HTTP/1.1 body
+        assertThat(response.version() + " " + response.body()).as("environ of an h2c upload on %s", server.name())
+                .isEqualTo("HTTP_2 CONTENT_LENGTH=5000 wsgi.input_terminated=true read=5000\n");
     }
 
     @ParameterizedTest(name = "{0}")
