@@ -20,9 +20,9 @@ class SampleWarIT {
         // given the WAR deployed at the root context
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-        // when its root is requested
+        // when its hello application is requested
         HttpResponse<String> response = client.send(
-                HttpRequest.newBuilder(server.uri("/")).timeout(Duration.ofSeconds(30)).build(),
+                HttpRequest.newBuilder(server.uri("/hello")).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
 
         // then the hello application answers
