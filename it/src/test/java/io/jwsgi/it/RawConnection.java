@@ -82,7 +82,8 @@ final class RawConnection implements AutoCloseable {
         return status;
     }
 
-    private int readOneHead() throws IOException {
+    /** Reads one status line and its headers, interim or final. */
+    int readOneHead() throws IOException {
         String statusLine = readLine();
         if (!statusLine.startsWith("HTTP/1.1 ") && !statusLine.startsWith("HTTP/1.0 ")) {
             throw new IOException("not an HTTP/1.x status line: " + statusLine);
