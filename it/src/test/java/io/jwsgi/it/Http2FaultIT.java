@@ -116,6 +116,25 @@ class Http2FaultIT {
                 .as("the connection serves on after the cancel on %s", server.name()).isEqualTo("hello\n");
     }
 
+    @Test
+    void streamStalledByFlowControlIsCutAtTheIdleTimeout() throws Exception {
+        // given an endless stream to a client that reads nothing: HTTP/2 flow control stops the writes
+        ProbeBody body = new ProbeBody(i -> new byte[65536]);
+        String path = router.put("/stalled", (env, sr) -> {
+            sr.start("200 OK", TEXT);
+            return body;
+        });
+        HttpResponse<InputStream> response = client.send(request(path), HttpResponse.BodyHandlers.ofInputStream());
+
+        // when nothing moves for async-timeout, then the response ends and its stream is reset
+        assertClosedOnce(body);
+        try (InputStream in = response.body()) {
+            assertThatThrownBy(() -> reader.submit(() -> in.transferTo(java.io.OutputStream.nullOutputStream()))
+                    .get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS))
+                    .as("reading the cut stream on %s", server.name()).hasCauseInstanceOf(IOException.class);
+        }
+    }
+
     private void assertCut(String path, String what) {
         // java.net.http reports a reset stream, or a body shorter than its Content-Length, as an IOException
         assertThatThrownBy(() -> client.sendAsync(request(path), HttpResponse.BodyHandlers.ofString())

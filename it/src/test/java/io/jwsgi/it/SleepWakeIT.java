@@ -106,8 +106,7 @@ class SleepWakeIT {
                 if (i % 3 == 0) {
                     wakers.execute(wake);
                 }
-                byte[] chunk = Arrays.copyOf((i + ",").getBytes(StandardCharsets.UTF_8), 16 * 1024);
-                return chunk;
+                return Arrays.copyOf((i + ",").getBytes(StandardCharsets.UTF_8), 16 * 1024);
             });
         });
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
