@@ -2,116 +2,139 @@ package io.jwsgi.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jwsgi.Environ;
-import io.jwsgi.Header;
-import io.jwsgi.StartResponse;
 import io.jwsgi.servlet.JwsgiServlet;
+import jakarta.servlet.ServletContext;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
+import java.io.File;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
-/**
- * The environ of a buffered body: {@code CONTENT_LENGTH} is the buffered size, also for chunked
- * uploads and HTTP/2 bodies sent without a length, and {@code wsgi.input_terminated} stays
- * {@code true}.
- */
+/** The {@code input=buffer} and {@code max-body-size} init-params on real uploads. */
 class BufferedUploadIT {
 
-    private static final CountingApp broken = new CountingApp(BufferedUploadIT::describe);
-    private static final Router router = new Router();
-
-    static {
-        router.put("/describe", BufferedUploadIT::describe);
-        router.put("/broken", broken);
-    }
+    private static final int LIMIT = 1024 * 1024;
+    private static final JwsgiServlet buffered = new JwsgiServlet(new UploadDigestApp());
 
     @RegisterExtension
     static final ContainerExtension server = new ContainerExtension(new Deployment()
-            .servlet("", "/*", new JwsgiServlet(router), "input", "buffer", "buffer-memory", "1024"));
+            .servlet("", "/buffered/*", buffered, "input", "buffer", "buffer-memory", "65536")
+            .servlet("", "/buffered-limited/*", new JwsgiServlet(new UploadDigestApp()), "input", "buffer",
+                    "max-body-size", Integer.toString(LIMIT))
+            .servlet("", "/streamed-limited/*", new JwsgiServlet(new UploadDigestApp()),
+                    "max-body-size", Integer.toString(LIMIT)));
 
-    /** Answers {@code CONTENT_LENGTH=<value or -> wsgi.input_terminated=<value> read=<bytes read>}. */
-    private static Iterable<byte[]> describe(Map<String, Object> environ, StartResponse startResponse) throws Exception {
-        long read;
-        try (InputStream in = (InputStream) environ.get(Environ.WSGI_INPUT)) {
-            read = in.readAllBytes().length;
-        }
-        Object length = environ.get(Environ.CONTENT_LENGTH);
-        byte[] body = ("CONTENT_LENGTH=" + (length == null ? "-" : length) + " wsgi.input_terminated="
-                + environ.get(Environ.WSGI_INPUT_TERMINATED) + " read=" + read + "\n").getBytes(StandardCharsets.UTF_8);
-        startResponse.start("200 OK", List.of(new Header("Content-Type", "text/plain"),
-                new Header("Content-Length", Integer.toString(body.length))));
-        return List.of(body);
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        new Random(n).nextBytes(bytes);
+        return bytes;
     }
 
-    @ParameterizedTest(name = "{0} bytes in chunks of 1000")
-    @ValueSource(ints = {0, 1, 2500, 100_000})
-    void chunkedUploadGetsItsBufferedSizeAsContentLength(int size) throws Exception {
-        byte[] upload = Uploads.randomBytes(size, size);
-        try (RawConnection conn = RawConnection.open(server.port())) {
-            // given a chunked upload, in memory or spilled to a file
-            conn.send(Uploads.post("/describe", "Transfer-Encoding: chunked"));
-            for (int off = 0; off < size; off += 1000) {
-                conn.send(Uploads.chunk(Arrays.copyOfRange(upload, off, Math.min(size, off + 1000))));
-            }
-            conn.send(Uploads.LAST_CHUNK);
+    @Test
+    void smallBodyIsBufferedAndReadWhole() throws Exception {
+        byte[] upload = "hello, buffer".getBytes(StandardCharsets.UTF_8);
+        assertThat(post("/buffered/x", HttpRequest.BodyPublishers.ofByteArray(upload)))
+                .as("small buffered upload on %s", server.name())
+                .isEqualTo("200 " + UploadDigestApp.expected("13", upload));
+    }
 
-            // then the application sees its size, and wsgi.input ends there
-            assertThat(conn.readResponse().text()).as("environ of a buffered chunked upload on %s", server.name())
-                    .isEqualTo("CONTENT_LENGTH=" + size + " wsgi.input_terminated=true read=" + size + "\n");
+    @Test
+    void largeSizedBodySpillsToAFileThatIsDeletedAfterwards() throws Exception {
+        // given a body far larger than buffer-memory
+        byte[] upload = randomBytes(5 * 1024 * 1024);
+
+        // when it is posted, then the application reads it whole
+        assertThat(post("/buffered/x", HttpRequest.BodyPublishers.ofByteArray(upload)))
+                .as("5 MB buffered upload on %s", server.name())
+                .isEqualTo("200 " + UploadDigestApp.expected(Integer.toString(upload.length), upload));
+
+        // and the temporary file is gone once the request ended
+        Await.until("buffered bodies deleted on " + server.name(), () -> spilledFiles().length == 0);
+    }
+
+    @Test
+    void chunkedBodyIsBufferedAndGetsItsLength() throws Exception {
+        // given a chunked upload (no Content-Length), buffered whole before the application runs
+        byte[] upload = randomBytes(3 * 1024 * 1024 + 7);
+
+        // then the application sees the length the buffer measured
+        assertThat(post("/buffered/x", HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(upload))))
+                .as("chunked buffered upload on %s", server.name())
+                .isEqualTo("200 " + UploadDigestApp.expected(Integer.toString(upload.length), upload));
+        Await.until("buffered bodies deleted on " + server.name(), () -> spilledFiles().length == 0);
+    }
+
+    @Test
+    void declaredLengthOverTheLimitGets413BeforeAnythingIsRead() throws Exception {
+        for (String path : new String[] {"/buffered-limited/x", "/streamed-limited/x"}) {
+            try (RawConnection conn = RawConnection.open(server.port())) {
+                // given only the head of an upload declaring more than max-body-size
+                conn.send("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + (LIMIT + 1) + "\r\n\r\n");
+
+                // then the refusal comes without the body being sent
+                RawResponse response = conn.readResponse();
+                assertThat(response.status() + " " + response.complete()).as("refusal at %s on %s", path, server.name())
+                        .isEqualTo("413 true");
+            }
         }
     }
 
     @Test
-    void h2cUploadWithoutLengthGetsItsBufferedSizeAsContentLength() throws Exception {
-        // given a connection upgraded to h2c
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
-        HttpResponse<String> first = client.send(HttpRequest.newBuilder(server.uri("/describe")).timeout(Await.DEADLINE)
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(first.version()).as("protocol on %s", server.name()).isEqualTo(HttpClient.Version.HTTP_2);
-
-        // when a body of unknown length is sent on a stream
-        byte[] upload = Uploads.randomBytes(5000, 9);
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(server.uri("/describe"))
-                .timeout(Await.DEADLINE).POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(upload)))
-                .build(), HttpResponse.BodyHandlers.ofString());
-
-        // then it is buffered like a chunked HTTP/1.1 body
-        assertThat(response.version() + " " + response.body()).as("environ of an h2c upload on %s", server.name())
-                .isEqualTo("HTTP_2 CONTENT_LENGTH=5000 wsgi.input_terminated=true read=5000\n");
+    void chunkedBodyOverTheLimitGets413InBufferMode() throws Exception {
+        byte[] upload = randomBytes(LIMIT + 1);
+        assertThat(post("/buffered-limited/x", HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(upload))))
+                .as("chunked upload over the limit on %s", server.name()).startsWith("413 ");
     }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"malformed chunk size", "sized body cut short"})
-    void brokenBodyIsRefusedWithA400AndNeverReachesTheApplication(String what) throws Exception {
-        try (RawConnection conn = RawConnection.open(server.port())) {
-            // given a body that breaks off
-            if (what.equals("malformed chunk size")) {
-                conn.send(Uploads.post("/broken", "Transfer-Encoding: chunked")).send("5\r\nhello\r\nzz\r\n");
-            } else {
-                conn.send(Uploads.post("/broken", "Content-Length: 10")).send("hello");
-                conn.shutdownOutput();
-            }
+    @Test
+    void chunkedBodyWithinTheLimitIsServedInBothModes() throws Exception {
+        byte[] upload = randomBytes(LIMIT);
+        assertThat(post("/streamed-limited/x", HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(upload))))
+                .as("chunked upload at the limit, streamed, on %s", server.name())
+                .isEqualTo("200 " + UploadDigestApp.expected(null, upload));
+        assertThat(post("/buffered-limited/x", HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(upload))))
+                .as("chunked upload at the limit, buffered, on %s", server.name())
+                .isEqualTo("200 " + UploadDigestApp.expected(Integer.toString(LIMIT), upload));
+    }
 
-            // then the client gets a 400 and the connection is closed; Tomcat 10.1 closes it without an answer
-            if (server.name().equals("tomcat10")) {
-                assertThat(conn.readUntilClosed()).as("answer after a %s on %s", what, server.name()).isEmpty();
-            } else {
-                RawResponse response = conn.readResponse();
-                assertThat(response.status() + " " + response.text()).as("answer after a %s on %s", what, server.name())
-                        .isEqualTo("400 400 Bad Request: the request body broke off\n");
-                assertThat(conn.awaitServerClose()).as("connection closed after the 400 on %s", server.name()).isTrue();
-            }
-            assertThat(broken.calls()).as("application calls for broken bodies on %s", server.name()).isZero();
+    @Test
+    void uploadBrokenOffWhileBufferingLeavesNoFileBehind() throws Exception {
+        // given half of a 2 MB upload, enough to spill past buffer-memory to a file
+        try (RawConnection conn = RawConnection.open(server.port())) {
+            conn.send("POST /buffered/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + (2 * LIMIT) + "\r\n\r\n");
+            conn.send(randomBytes(LIMIT));
+            Await.until("the body spilling to a file on " + server.name(), () -> spilledFiles().length > 0);
         }
+
+        // when the client left, then the half-read body is thrown away
+        Await.until("the broken upload's file deleted on " + server.name(), () -> spilledFiles().length == 0);
+    }
+
+    @Test
+    void chunkedBodyOverTheLimitFailsTheReadInStreamMode() throws Exception {
+        // a chunked upload cannot be refused before the application reads: the read past the limit fails
+        byte[] upload = randomBytes(LIMIT + 1);
+        assertThat(post("/streamed-limited/x", HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(upload))))
+                .as("chunked upload over the limit, streamed, on %s", server.name()).startsWith("500 ");
+    }
+
+    private String post(String path, HttpRequest.BodyPublisher body) throws Exception {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(server.uri(path)).timeout(Await.DEADLINE)
+                .POST(body).build(), HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
+    }
+
+    private static File[] spilledFiles() {
+        ServletContext context = buffered.getServletContext();
+        Object dir = context.getAttribute(ServletContext.TEMPDIR);
+        File directory = dir instanceof File f ? f : new File(System.getProperty("java.io.tmpdir"));
+        File[] files = directory.listFiles((d, name) -> name.startsWith("jwsgi-body-"));
+        return files == null ? new File[0] : files;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jwsgi.servlet.JwsgiServlet;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,12 +44,10 @@ class ExpectContinueDefaultsIT {
             conn.send(Uploads.post("/" + input + "/refused", "Expect: 100-continue", "Content-Length: 1001"));
 
             // then Tomcat invites it anyway, Jetty does not; both refuse it with 413 and close
-            if (tomcat()) {
-                assertThat(conn.readHead()).as("interim status on %s", server.name()).isEqualTo(100);
-            }
             RawResponse response = conn.readResponse();
-            assertThat(conn.statusLine()).as("final status line, input=%s, on %s", input, server.name())
-                    .isEqualTo(BodyLimitIT.statusLine413(server.name()));
+            List<String> expected = tomcat() ? List.of("HTTP/1.1 100 ", BodyLimitIT.statusLine413(server.name()))
+                    : List.of(BodyLimitIT.statusLine413(server.name()));
+            assertThat(conn.statusLines()).as("status lines, input=%s, on %s", input, server.name()).isEqualTo(expected);
             assertThat(response.header("Connection")).as("Connection of the 413 on %s", server.name()).isEqualTo("close");
             assertThat(conn.awaitServerClose()).as("connection closed after the 413 on %s", server.name()).isTrue();
             assertThat(refused.calls()).as("application calls for refused bodies on %s", server.name()).isZero();
@@ -67,12 +66,12 @@ class ExpectContinueDefaultsIT {
 
             // then Tomcat has invited the body already; Jetty waits for the read
             if (tomcat()) {
-                assertThat(conn.readHead()).as("interim status before the read on %s", server.name()).isEqualTo(100);
+                assertThat(conn.readOneHead()).as("interim status before the read on %s", server.name()).isEqualTo(100);
                 app.open();
             } else {
                 assertThat(conn.silentFor(Duration.ofMillis(500))).as("no 100 before the read on %s", server.name()).isTrue();
                 app.open();
-                assertThat(conn.readHead()).as("interim status once the application reads on %s", server.name())
+                assertThat(conn.readOneHead()).as("interim status once the application reads on %s", server.name())
                         .isEqualTo(100);
             }
 

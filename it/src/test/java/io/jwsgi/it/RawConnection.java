@@ -32,7 +32,7 @@ final class RawConnection implements AutoCloseable {
     private final OutputStream out;
     private Map<String, List<String>> headers;
     private int status;
-    private String statusLine;
+    private List<String> statusLines = new ArrayList<>();
     private boolean chunkEndOwed;
 
     private RawConnection(Socket socket) throws IOException {
@@ -76,9 +76,19 @@ final class RawConnection implements AutoCloseable {
         return send(request.append("\r\n").toString());
     }
 
-    /** Reads the status line and headers. */
+    /** Reads the status line and headers of the final response, skipping interim 1xx ones as clients do. */
     int readHead() throws IOException {
-        statusLine = readLine();
+        statusLines = new ArrayList<>();
+        while (readOneHead() / 100 == 1 && status != 101) {
+            // an interim response (100 Continue, 103 Early Hints): the final one follows
+        }
+        return status;
+    }
+
+    /** Reads one status line and its headers, interim or final. */
+    int readOneHead() throws IOException {
+        String statusLine = readLine();
+        statusLines.add(statusLine);
         if (!statusLine.startsWith("HTTP/1.1 ") && !statusLine.startsWith("HTTP/1.0 ")) {
             throw new IOException("not an HTTP/1.x status line: " + statusLine);
         }
@@ -92,9 +102,12 @@ final class RawConnection implements AutoCloseable {
         return status;
     }
 
-    /** The status line last read by {@link #readHead()}, without its CRLF. */
-    String statusLine() {
-        return statusLine;
+    /**
+     * The status lines read since the last {@link #readHead()} began (without their CRLF): the
+     * interim ones it skipped, then the final one.
+     */
+    List<String> statusLines() {
+        return List.copyOf(statusLines);
     }
 
     /**
