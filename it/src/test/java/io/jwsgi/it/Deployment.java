@@ -23,6 +23,7 @@ final class Deployment {
 
     private final List<Servlet> servlets = new ArrayList<>();
     private final List<War> wars = new ArrayList<>();
+    private final Map<String, String> contextParams = new LinkedHashMap<>();
     private int maxThreads = 24;
 
     /**
@@ -59,6 +60,19 @@ final class Deployment {
     }
 
     /**
+     * Sets a context init-parameter on every context of the deployment, WARs included, as a
+     * container's per-context configuration does ({@code ServletContext.getInitParameter}).
+     *
+     * @param name the parameter's name, which the WAR's {@code web.xml} must not declare too
+     * @param value its value
+     * @return this
+     */
+    Deployment contextParam(String name, String value) {
+        contextParams.put(name, value);
+        return this;
+    }
+
+    /**
      * Sets the most threads the container's request pool may have; default 24.
      *
      * @param value the pool's maximum size
@@ -75,6 +89,10 @@ final class Deployment {
 
     List<War> wars() {
         return wars;
+    }
+
+    Map<String, String> contextParams() {
+        return contextParams;
     }
 
     int maxThreads() {

@@ -12,6 +12,7 @@ import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.coyote.http2.Http2Protocol;
+import org.apache.tomcat.util.descriptor.web.ApplicationParameter;
 
 /** Tomcat 10.1 or 11 (whichever is on the classpath), HTTP/1.1 with h2c upgrade, NIO connector. */
 public final class TomcatContainer implements Container {
@@ -40,7 +41,7 @@ public final class TomcatContainer implements Container {
         Map<String, Context> byPath = new HashMap<>();
         int n = 0;
         for (Deployment.Servlet s : deployment.servlets()) {
-            Context context = byPath.computeIfAbsent(s.contextPath(), this::emptyContext);
+            Context context = byPath.computeIfAbsent(s.contextPath(), path -> withParams(emptyContext(path), deployment));
             String name = "jwsgi-" + (++n);
             Wrapper wrapper = Tomcat.addServlet(context, name, s.servlet());
             wrapper.setAsyncSupported(true);
@@ -50,9 +51,21 @@ public final class TomcatContainer implements Container {
         // No default web.xml: it declares the JSP servlet, whose classes (Jasper) are not here.
         tomcat.setAddDefaultWebXmlToWebapp(false);
         for (Deployment.War war : deployment.wars()) {
-            tomcat.addWebapp(war.contextPath(), war.file().toAbsolutePath().toString());
+            withParams(tomcat.addWebapp(war.contextPath(), war.file().toAbsolutePath().toString()), deployment);
         }
         tomcat.start();
+    }
+
+    /** Context init-params as a {@code <Parameter>} of {@code context.xml} gives them. */
+    private static Context withParams(Context context, Deployment deployment) {
+        deployment.contextParams().forEach((name, value) -> {
+            ApplicationParameter param = new ApplicationParameter();
+            param.setName(name);
+            param.setValue(value);
+            param.setOverride(false);
+            context.addApplicationParameter(param);
+        });
+        return context;
     }
 
     private Context emptyContext(String path) {
