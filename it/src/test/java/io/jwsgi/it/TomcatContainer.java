@@ -13,6 +13,7 @@ import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.coyote.http2.Http2Protocol;
 import org.apache.tomcat.util.descriptor.web.ApplicationParameter;
+import org.apache.tomcat.util.scan.StandardJarScanner;
 
 /** Tomcat 10.1 or 11 (whichever is on the classpath), HTTP/1.1 with h2c upgrade, NIO connector. */
 public final class TomcatContainer implements Container {
@@ -51,7 +52,9 @@ public final class TomcatContainer implements Container {
         // No default web.xml: it declares the JSP servlet, whose classes (Jasper) are not here.
         tomcat.setAddDefaultWebXmlToWebapp(false);
         for (Deployment.War war : deployment.wars()) {
-            withParams(tomcat.addWebapp(war.contextPath(), war.file().toAbsolutePath().toString()), deployment);
+            Context webapp = withParams(tomcat.addWebapp(war.contextPath(), war.file().toAbsolutePath().toString()), deployment);
+            // The test classpath is the JVM's, not the WAR's: scanning its jars (Selenium's among them) only costs time.
+            ((StandardJarScanner) webapp.getJarScanner()).setScanClassPath(false);
         }
         tomcat.start();
     }
