@@ -56,22 +56,9 @@ class IdleChatClientsIT {
                             STREAMS + POLLS, server.name(), CONTAINER_THREADS)
                     .isLessThan(STREAMS + POLLS);
 
-            // when one message is posted
+            // when one message is posted, then every event stream and every long-poll receives it
             String message = post("{\"name\":\"Ada\",\"text\":\"hello, all five hundred\"}");
-
-            // then every event stream and every long-poll receives it
-            List<String> received = new ArrayList<>();
-            List<String> expected = new ArrayList<>();
-            for (EventStreamClient stream : streams) {
-                received.add(stream.nextEvent());
-                expected.add("id: 1\ndata: " + message + "\n\n");
-            }
-            for (RawConnection poll : polls) {
-                RawResponse answer = poll.readResponse();
-                received.add(answer.status() + " " + answer.text());
-                expected.add("200 {\"messages\":[" + message + "]}");
-            }
-            assertThat(received).as("what each idle client received on %s", server.name()).isEqualTo(expected);
+            assertEveryClientReceived(message, streams, polls);
         } finally {
             for (RawConnection poll : polls) {
                 poll.close();
@@ -82,6 +69,22 @@ class IdleChatClientsIT {
         }
         // A last post wakes the streams, whose writes then fail: the server lets go of them before it stops.
         post("{\"name\":\"Ada\",\"text\":\"bye\"}");
+    }
+
+    private static void assertEveryClientReceived(String message, List<EventStreamClient> streams,
+            List<RawConnection> polls) throws IOException {
+        List<String> received = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (EventStreamClient stream : streams) {
+            received.add(stream.nextEvent());
+            expected.add("id: 1\ndata: " + message + "\n\n");
+        }
+        for (RawConnection poll : polls) {
+            RawResponse answer = poll.readResponse();
+            received.add(answer.status() + " " + answer.text());
+            expected.add("200 {\"messages\":[" + message + "]}");
+        }
+        assertThat(received).as("what each idle client received on %s", server.name()).isEqualTo(expected);
     }
 
     private String get(String path) throws Exception {
