@@ -23,6 +23,7 @@ final class Deployment {
 
     private final List<Servlet> servlets = new ArrayList<>();
     private final List<War> wars = new ArrayList<>();
+    private final Map<String, String> contextParams = new LinkedHashMap<>();
     private int maxThreads = 24;
     private long idleTimeoutMillis;
     private final Map<String, String> tomcatConnector = new LinkedHashMap<>();
@@ -57,6 +58,19 @@ final class Deployment {
             throw new IllegalStateException("system property jwsgi.sample.war must name the sample WAR; run through mvn verify");
         }
         wars.add(new War(contextPath, Path.of(file)));
+        return this;
+    }
+
+    /**
+     * Sets a context init-parameter on every context of the deployment, WARs included, as a
+     * container's per-context configuration does ({@code ServletContext.getInitParameter}).
+     *
+     * @param name the parameter's name, which the WAR's {@code web.xml} must not declare too
+     * @param value its value
+     * @return this
+     */
+    Deployment contextParam(String name, String value) {
+        contextParams.put(name, value);
         return this;
     }
 
@@ -103,6 +117,10 @@ final class Deployment {
 
     List<War> wars() {
         return wars;
+    }
+
+    Map<String, String> contextParams() {
+        return contextParams;
     }
 
     int maxThreads() {

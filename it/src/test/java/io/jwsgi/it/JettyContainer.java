@@ -43,6 +43,7 @@ public final class JettyContainer implements Container {
         for (Deployment.Servlet s : deployment.servlets()) {
             ServletContextHandler context = byPath.computeIfAbsent(s.contextPath(), path -> {
                 ServletContextHandler handler = new ServletContextHandler(path.isEmpty() ? "/" : path);
+                deployment.contextParams().forEach(handler::setInitParameter);
                 contexts.addHandler(handler);
                 return handler;
             });
@@ -54,6 +55,7 @@ public final class JettyContainer implements Container {
         for (Deployment.War war : deployment.wars()) {
             WebAppContext webapp = new WebAppContext(war.file().toString(),
                     war.contextPath().isEmpty() ? "/" : war.contextPath());
+            deployment.contextParams().forEach(webapp::setInitParameter);
             contexts.addHandler(webapp);
         }
         server.setHandler(contexts);

@@ -13,6 +13,8 @@ import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.util.ServerInfo;
 import org.apache.coyote.http2.Http2Protocol;
+import org.apache.tomcat.util.descriptor.web.ApplicationParameter;
+import org.apache.tomcat.util.scan.StandardJarScanner;
 
 /** Tomcat 10.1 or 11 (whichever is on the classpath), HTTP/1.1 with h2c upgrade, NIO connector. */
 public final class TomcatContainer implements Container {
@@ -47,7 +49,7 @@ public final class TomcatContainer implements Container {
         Map<String, Context> byPath = new HashMap<>();
         int n = 0;
         for (Deployment.Servlet s : deployment.servlets()) {
-            Context context = byPath.computeIfAbsent(s.contextPath(), this::emptyContext);
+            Context context = byPath.computeIfAbsent(s.contextPath(), path -> withParams(emptyContext(path), deployment));
             String name = "jwsgi-" + (++n);
             Wrapper wrapper = Tomcat.addServlet(context, name, s.servlet());
             wrapper.setAsyncSupported(true);
@@ -57,9 +59,23 @@ public final class TomcatContainer implements Container {
         // No default web.xml: it declares the JSP servlet, whose classes (Jasper) are not here.
         tomcat.setAddDefaultWebXmlToWebapp(false);
         for (Deployment.War war : deployment.wars()) {
-            tomcat.addWebapp(war.contextPath(), war.file().toAbsolutePath().toString());
+            Context webapp = withParams(tomcat.addWebapp(war.contextPath(), war.file().toAbsolutePath().toString()), deployment);
+            // The test classpath is the JVM's, not the WAR's: scanning its jars (Selenium's among them) only costs time.
+            ((StandardJarScanner) webapp.getJarScanner()).setScanClassPath(false);
         }
         tomcat.start();
+    }
+
+    /** Context init-params as a {@code <Parameter>} of {@code context.xml} gives them. */
+    private static Context withParams(Context context, Deployment deployment) {
+        deployment.contextParams().forEach((name, value) -> {
+            ApplicationParameter param = new ApplicationParameter();
+            param.setName(name);
+            param.setValue(value);
+            param.setOverride(false);
+            context.addApplicationParameter(param);
+        });
+        return context;
     }
 
     private Context emptyContext(String path) {
