@@ -273,15 +273,6 @@ final class RawConnection implements AutoCloseable {
         }
     }
 
-    /**
-     * Closes the connection with a TCP reset (linger 0), as a vanished client does: the server's
-     * next write to it fails at once instead of filling a buffer nobody reads.
-     */
-    void reset() throws IOException {
-        socket.setSoLinger(true, 0);
-        socket.close();
-    }
-
     @Override
     public void close() throws IOException {
         socket.close();
