@@ -42,6 +42,7 @@ public final class Engine implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private final long idleTimeoutNanos;
     private final Set<Pump> live = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
 
     private Engine(Builder b) {
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(b.idleTimeoutMillis);
@@ -104,6 +105,11 @@ public final class Engine implements AutoCloseable {
 
     void ended(Pump pump) {
         live.remove(pump);
+        if (stopping && live.isEmpty()) {
+            synchronized (live) {
+                live.notifyAll();
+            }
+        }
     }
 
     /**
@@ -114,13 +120,20 @@ public final class Engine implements AutoCloseable {
      * @return the number of responses that had not ended within {@code grace}
      */
     public int shutdown(Duration grace) {
+        stopping = true;
         for (Pump pump : live) {
             pump.end(new ResponseEnded("the server is shutting down"));
         }
         long deadline = System.nanoTime() + grace.toNanos();
-        while (!live.isEmpty() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-            Thread.yield();
+        synchronized (live) {
+            for (long left = grace.toNanos(); !live.isEmpty() && left > 0; left = deadline - System.nanoTime()) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(live, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
         int left = live.size();
         if (left > 0) {

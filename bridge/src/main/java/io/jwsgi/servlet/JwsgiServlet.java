@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -37,6 +38,14 @@ import java.util.Map;
  *       with a log line on older JVMs): what runs {@code call}, {@code hasNext} and {@code next}.</li>
  *   <li>{@code pool-size}: the most platform threads running applications at once; default 200.</li>
  *   <li>{@code shutdown-grace}: milliseconds {@link #destroy()} waits for ended responses; default 5000.</li>
+ *   <li>{@code input}: {@code stream} (default, PEP 3333's way: the application reads the body from
+ *       the connection, blocking its thread while the client sends) or {@code buffer} (the bridge
+ *       reads the whole body without holding a thread, before the application runs).</li>
+ *   <li>{@code max-body-size}: bytes; a larger body gets {@code 413} ({@code 0}, the default, means
+ *       no limit). Checked against {@code Content-Length} before anything is read; in buffer mode
+ *       also while reading; in stream mode a read passing the limit fails.</li>
+ *   <li>{@code buffer-memory}: bytes of a buffered body kept in memory before the rest goes to a
+ *       temporary file in the context's temporary directory; default 65536.</li>
  * </ul>
  *
  * <p>Every request is served asynchronously: the servlet starts async, builds the environ and
@@ -51,6 +60,9 @@ public class JwsgiServlet extends HttpServlet {
     private transient Application application;
     private transient Engine engine;
     private long shutdownGraceMillis = 5000;
+    private long maxBodySize;
+    private int bufferMemory = 65536;
+    private boolean bufferInput;
 
     /** For {@code web.xml}: the application is named by the {@code application} init-param. */
     public JwsgiServlet() {
@@ -73,6 +85,16 @@ public class JwsgiServlet extends HttpServlet {
         long timeout = number("async-timeout", 0);
         int poolSize = (int) number("pool-size", 200);
         shutdownGraceMillis = number("shutdown-grace", 5000);
+        maxBodySize = number("max-body-size", 0);
+        bufferMemory = (int) Math.min(Integer.MAX_VALUE - 8, number("buffer-memory", 65536));
+        String input = getInitParameter("input");
+        if (input == null || input.isBlank() || input.trim().equalsIgnoreCase("stream")) {
+            bufferInput = false;
+        } else if (input.trim().equalsIgnoreCase("buffer")) {
+            bufferInput = true;
+        } else {
+            throw new ServletException("init-param input must be \"stream\" or \"buffer\", got \"" + input + "\"");
+        }
         String threads = getInitParameter("threads");
         Engine.Threads mode;
         if (threads == null || threads.isBlank() || threads.trim().equalsIgnoreCase("platform")) {
@@ -111,15 +133,77 @@ public class JwsgiServlet extends HttpServlet {
         AsyncContext async = request.startAsync();
         // Both containers default to a 30 s total async timeout; the engine's idle timer replaces it.
         async.setTimeout(0);
+        long declared = request.getContentLengthLong();
+        if (maxBodySize > 0 && declared > maxBodySize) {
+            refuseTooLarge(async, response, declared + " bytes declared");
+            return;
+        }
         ServletChannel channel = new ServletChannel(async, request, response);
-        Map<String, Object> environ = ServletEnviron.of(request, getServletContext());
+        if (bufferInput && (declared > 0 || request.getHeader("Transfer-Encoding") != null)) {
+            BodyBuffer body = new BodyBuffer(bufferMemory, tempDirectory());
+            jakarta.servlet.ServletInputStream in = request.getInputStream();
+            in.setReadListener(new BodyReader(in, body, maxBodySize, new BodyReader.Outcome() {
+                @Override
+                public void ready(BodyBuffer buffered) {
+                    channel.releaseAtEnd(buffered);
+                    try {
+                        serve(request, response, async, channel, buffered.open(), buffered.size());
+                    } catch (IOException | RuntimeException e) {
+                        log("JWSGI could not start " + request.getRequestURI() + " after buffering its body", e);
+                        channel.complete();
+                    }
+                }
+
+                @Override
+                public void tooLarge(long seen) {
+                    body.close();
+                    refuseTooLarge(async, response, "more than " + maxBodySize + " bytes sent");
+                }
+
+                @Override
+                public void failed(Throwable cause) {
+                    body.close();
+                    channel.complete();
+                }
+            }));
+            return;
+        }
+        InputStream input = request.getInputStream();
+        serve(request, response, async, channel, maxBodySize > 0 ? new LimitedInput(input, maxBodySize) : input, -1);
+    }
+
+    private void serve(HttpServletRequest request, HttpServletResponse response, AsyncContext async,
+            ServletChannel channel, InputStream input, long bufferedLength) throws IOException {
+        Map<String, Object> environ = ServletEnviron.of(request, getServletContext(), input, bufferedLength);
         String query = request.getQueryString();
         Pump pump = engine.open(application, environ, channel,
                 request.getMethod() + " " + request.getRequestURI() + (query == null ? "" : "?" + query));
         channel.bind(pump);
         async.addListener(channel);
-        // Tomcat expects the WriteListener to be registered on the thread that started async.
+        // Tomcat expects the WriteListener to be registered on a container thread (this one, or a ReadListener's).
         response.getOutputStream().setWriteListener(channel);
+    }
+
+    /** 413 before the application runs; the rest of the body is never read. */
+    private void refuseTooLarge(AsyncContext async, HttpServletResponse response, String what) {
+        log("JWSGI refused a request body: " + what + ", max-body-size is " + maxBodySize + " bytes");
+        try {
+            byte[] body = "413 Content Too Large\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            response.setStatus(413);
+            response.setHeader("Connection", "close");
+            response.setContentType("text/plain; charset=utf-8");
+            response.setContentLength(body.length);
+            response.getOutputStream().write(body);
+        } catch (IOException | RuntimeException e) {
+            // The client is gone or the response was committed: only the ending below matters.
+        } finally {
+            async.complete();
+        }
+    }
+
+    private java.nio.file.Path tempDirectory() {
+        Object dir = getServletContext().getAttribute(jakarta.servlet.ServletContext.TEMPDIR);
+        return dir instanceof java.io.File f ? f.toPath() : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     @Override

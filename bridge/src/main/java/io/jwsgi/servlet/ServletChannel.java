@@ -30,6 +30,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     private final ServletOutputStream out;
     private final AtomicBoolean ended = new AtomicBoolean();
     private Pump pump;
+    private volatile AutoCloseable resource;
 
     ServletChannel(AsyncContext async, HttpServletRequest request, HttpServletResponse response) throws IOException {
         this.async = async;
@@ -40,6 +41,23 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     void bind(Pump target) {
         this.pump = target;
+    }
+
+    /** Closes {@code held} (a buffered body, say) when the exchange ends, whichever way. */
+    void releaseAtEnd(AutoCloseable held) {
+        this.resource = held;
+    }
+
+    private void release() {
+        AutoCloseable held = resource;
+        resource = null;
+        if (held != null) {
+            try {
+                held.close();
+            } catch (Exception e) {
+                request.getServletContext().log("releasing " + held + " failed", e);
+            }
+        }
     }
 
     @Override
@@ -69,6 +87,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     @Override
     public void complete() {
+        release();
         if (ended.compareAndSet(false, true)) {
             try {
                 async.complete();
@@ -80,6 +99,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     @Override
     public void abort(Throwable cause) {
+        release();
         if (ended.compareAndSet(false, true)) {
             // The Servlet API cannot cut a committed response directly: throwing from an ASYNC
             // dispatch makes both Tomcat and Jetty close the connection instead of ending the body.
@@ -112,7 +132,10 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     public void onComplete(AsyncEvent event) {
         // Tomcat recycles the request after this: whatever ended it, the pump must not touch it again.
         ended.set(true);
-        pump.onClientGone(new IOException("the container completed the exchange"));
+        release();
+        if (!pump.isDone()) {
+            pump.onClientGone(new IOException("the container completed the exchange"));
+        }
     }
 
     @Override

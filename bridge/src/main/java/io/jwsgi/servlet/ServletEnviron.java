@@ -24,7 +24,12 @@ final class ServletEnviron {
     private ServletEnviron() {
     }
 
-    static Map<String, Object> of(HttpServletRequest request, ServletContext context) throws IOException {
+    /**
+     * @param input the body stream: the container's, or a buffered one
+     * @param bufferedLength the buffered body's size, or -1 when the body is streamed
+     */
+    static Map<String, Object> of(HttpServletRequest request, ServletContext context, InputStream input,
+            long bufferedLength) {
         Map<String, Object> env = new HashMap<>(64);
         env.put(Environ.REQUEST_METHOD, request.getMethod());
         putPaths(env, request);
@@ -34,7 +39,7 @@ final class ServletEnviron {
         if (type != null) {
             env.put(Environ.CONTENT_TYPE, type);
         }
-        long length = request.getContentLengthLong();
+        long length = bufferedLength >= 0 ? bufferedLength : request.getContentLengthLong();
         if (length >= 0) {
             env.put(Environ.CONTENT_LENGTH, Long.toString(length));
         }
@@ -49,7 +54,7 @@ final class ServletEnviron {
         putHeaders(env, request);
         env.put(Environ.WSGI_VERSION, Environ.VERSION);
         env.put(Environ.WSGI_URL_SCHEME, request.isSecure() ? "https" : request.getScheme());
-        env.put(Environ.WSGI_INPUT, new BodyStream(request.getInputStream()));
+        env.put(Environ.WSGI_INPUT, new BodyStream(input));
         env.put(Environ.WSGI_ERRORS, new PrintWriter(new LogWriter(context), true));
         env.put(Environ.WSGI_MULTITHREAD, Boolean.TRUE);
         env.put(Environ.WSGI_MULTIPROCESS, Boolean.FALSE);

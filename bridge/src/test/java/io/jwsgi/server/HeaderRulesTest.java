@@ -1,0 +1,97 @@
+package io.jwsgi.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jwsgi.Header;
+import java.util.Arrays;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.CharRange;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.StringLength;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class HeaderRulesTest {
+
+    @ParameterizedTest
+    @CsvSource({"200 OK,200", "404 Not Found,404", "599 Whatever it is,599", "101 Switching Protocols,101"})
+    void validStatusGivesItsCode(String status, int code) {
+        assertThat(HeaderRules.statusCode(status)).isEqualTo(code);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"200", "200 ", "OK 200", "20 OK", "2000 OK", "200  OK", "200\tOK", "099 Low", "abc OK", ""})
+    void malformedStatusIsRefusedWithTheRuleAndTheValue(String status) {
+        assertThatThrownBy(() -> HeaderRules.statusCode(status))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Status must be three digits, one space and a reason phrase")
+                .hasMessageContaining(HeaderRules.quote(status));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Bad Name|x|Header name must be an HTTP token",
+        "X-Ok:|x|Header name must be an HTTP token",
+        "|x|Header name must be an HTTP token",
+        "Connection|close|is hop-by-hop",
+        "transfer-encoding|chunked|is hop-by-hop",
+        "Keep-Alive|5|is hop-by-hop",
+        "Upgrade|h2c|is hop-by-hop",
+    })
+    void badHeadersAreRefused(String name, String value, String rule) {
+        assertThatThrownBy(() -> HeaderRules.check(new Header(name == null ? "" : name, value)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(rule);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a\r\nSet-Cookie: x=1", "line\nbreak", "nul\0", "bell\u0007", "del\u007f"})
+    void controlCharactersInValuesAreResponseSplitting(String value) {
+        assertThatThrownBy(() -> HeaderRules.check(new Header("X-Test", value)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("response splitting")
+                .hasMessageContaining("X-Test");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "plain", "with\ttab", "unicode é €", "a, b; c=\"d\""})
+    void ordinaryValuesPass(String value) {
+        HeaderRules.check(new Header("X-Test", value));
+    }
+
+    @org.junit.jupiter.api.Test
+    void nullListAndNullElementsAreNamed() {
+        assertThatThrownBy(() -> HeaderRules.check((List<Header>) null)).hasMessageContaining("got null");
+        assertThatThrownBy(() -> HeaderRules.check(Arrays.asList(new Header("A", "b"), null)))
+                .hasMessageContaining("null at index 1");
+    }
+
+    @Property(tries = 1000)
+    void everyTokenNameIsAccepted(@ForAll @StringLength(min = 1, max = 20)
+            @CharRange(from = 'a', to = 'z') @CharRange(from = '0', to = '9') @CharRange(from = '-', to = '-') String name) {
+        if (!HeaderRules.HOP_BY_HOP.contains(name)) {
+            HeaderRules.check(new Header(name, "v"));
+        }
+    }
+
+    @Property(tries = 1000)
+    void anyControlCharacterAnywhereIsRefused(@ForAll @StringLength(max = 20) @CharRange(from = ' ', to = '~') String prefix,
+            @ForAll @IntRange(min = 0, max = 31) int control) {
+        String value = prefix + (char) control;
+        if (control == '\t') {
+            HeaderRules.check(new Header("X", value));
+        } else {
+            assertThatThrownBy(() -> HeaderRules.check(new Header("X", value))).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Property(tries = 1000)
+    void statusCodesRoundTrip(@ForAll @IntRange(min = 100, max = 999) int code,
+            @ForAll @StringLength(min = 1, max = 30) @CharRange(from = 'A', to = 'z') String reason) {
+        assertThat(HeaderRules.statusCode(code + " " + reason)).isEqualTo(code);
+    }
+}

@@ -1,0 +1,172 @@
+package io.jwsgi.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jwsgi.Environ;
+import io.jwsgi.Header;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/**
+ * Random orders of everything that can happen to a response — sleeps and wakes, ready and not
+ * ready, write-possible callbacks, turns run, the client leaving, the idle timeout — never lose a
+ * wake, never end an exchange twice, and always close the iterable exactly once.
+ */
+class PumpPropertiesTest {
+
+    enum Event { WAKE, READY, NOT_READY, WRITE_POSSIBLE, RUN_TURN, CLIENT_GONE, TIMEOUT }
+
+    @Provide
+    Arbitrary<List<Event>> events() {
+        return Arbitraries.of(Event.class).list().ofMaxSize(60);
+    }
+
+    @Property(tries = 2000)
+    void anyOrderOfEventsEndsOnceClosesOnceAndLosesNoWake(
+            @ForAll("events") List<Event> events,
+            @ForAll @Size(max = 8) List<@IntRange(min = 0, max = 3) Integer> script) {
+        Deque<Runnable> turns = new ArrayDeque<>();
+        Engine engine = Engine.builder().executor(turns::add).build();
+        try {
+            RecordingChannel channel = new RecordingChannel();
+            Scripted body = new Scripted(script);
+            Map<String, Object> environ = new HashMap<>(Map.of(Environ.REQUEST_METHOD, "GET"));
+            Pump pump = engine.open((env, start) -> {
+                body.environ = env;
+                start.start("200 OK", List.of(new Header("Content-Type", "text/plain")));
+                return body;
+            }, environ, channel, "GET /property");
+            pump.onWritePossible();
+            boolean interrupted = false;
+            for (Event event : events) {
+                interrupted |= apply(event, pump, body, channel, turns);
+                assertThat(channel.endings()).as("ended at most once").isLessThanOrEqualTo(1);
+                if (pump.state() == Pump.State.SLEEPING) {
+                    assertThat(body.lastSleep).as("asleep only if no wake came after the sleep").isGreaterThan(body.lastWake);
+                }
+            }
+            settle(pump, body, channel, turns);
+
+            assertThat(pump.isDone()).as("every response ends once the client reads and wakes come").isTrue();
+            assertThat(channel.endings()).isEqualTo(1);
+            assertThat(body.closes).as("close() exactly once").isEqualTo(body.environ == null ? 0 : 1);
+            if (!interrupted) {
+                assertThat(channel.text()).as("the whole body, in order").isEqualTo(body.expected());
+                assertThat(channel.completions).isEqualTo(1);
+            }
+        } finally {
+            engine.shutdown(Duration.ZERO);
+        }
+    }
+
+    private static boolean apply(Event event, Pump pump, Scripted body, RecordingChannel channel, Deque<Runnable> turns) {
+        switch (event) {
+            case WAKE -> body.wake();
+            case READY -> channel.ready = true;
+            case NOT_READY -> channel.ready = false;
+            case WRITE_POSSIBLE -> {
+                if (channel.ready) {
+                    pump.onWritePossible();
+                }
+            }
+            case RUN_TURN -> {
+                Runnable turn = turns.poll();
+                if (turn != null) {
+                    turn.run();
+                }
+            }
+            case CLIENT_GONE -> {
+                pump.onClientGone(new IOException("gone"));
+                return !pump.isDone();
+            }
+            default -> {
+                pump.end(new ResponseEnded("timeout"));
+                return !pump.isDone();
+            }
+        }
+        return false;
+    }
+
+    private static void settle(Pump pump, Scripted body, RecordingChannel channel, Deque<Runnable> turns) {
+        channel.ready = true;
+        for (int round = 0; round < 200 && !pump.isDone(); round++) {
+            pump.onWritePossible();
+            body.wake();
+            for (Runnable turn; (turn = turns.poll()) != null; ) {
+                turn.run();
+            }
+        }
+    }
+
+    /** Chunk i: 0 = "ci", 1 = sleep then "", 2 = sleep then "ci", 3 = "". */
+    static final class Scripted implements Iterable<byte[]>, Iterator<byte[]>, AutoCloseable {
+        private final List<Integer> script;
+        private int index;
+        private long clock;
+        long lastSleep = -1;
+        long lastWake = -1;
+        int closes;
+        Map<String, Object> environ;
+
+        Scripted(List<Integer> script) {
+            this.script = script;
+        }
+
+        void wake() {
+            if (environ != null) {
+                lastWake = ++clock;
+                ((Runnable) environ.get(Environ.ASYNC_WAKE)).run();
+            }
+        }
+
+        String expected() {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < script.size(); i++) {
+                if (script.get(i) == 0 || script.get(i) == 2) {
+                    b.append('c').append(i);
+                }
+            }
+            return b.toString();
+        }
+
+        @Override
+        public Iterator<byte[]> iterator() {
+            return this;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return index < script.size();
+        }
+
+        @Override
+        public byte[] next() {
+            int i = index++;
+            int kind = script.get(i);
+            if (kind == 1 || kind == 2) {
+                lastSleep = ++clock;
+                ((Runnable) environ.get(Environ.ASYNC_SLEEP)).run();
+            }
+            return kind == 0 || kind == 2 ? ("c" + i).getBytes(StandardCharsets.UTF_8) : new byte[0];
+        }
+
+        @Override
+        public void close() {
+            closes++;
+        }
+    }
+}
