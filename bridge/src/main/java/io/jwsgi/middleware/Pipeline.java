@@ -35,7 +35,6 @@ import java.util.Objects;
  * <p>{@link #close()} closes every layer that is {@link AutoCloseable}, outermost first; the
  * servlet closes its application when it is destroyed.
  */
-@SuppressWarnings("try") // close() passes on whatever the wrapped close() throws
 public class Pipeline implements Application, AutoCloseable {
 
     /** The application and each middleware around it, innermost first. */
@@ -97,20 +96,20 @@ public class Pipeline implements Application, AutoCloseable {
     }
 
     /**
-     * Closes each layer that is {@link AutoCloseable}, outermost first, each once even if another failed.
+     * Closes each layer that is {@link AutoCloseable}, outermost first, each even if another failed.
      *
-     * @throws Exception the first failure, with later ones suppressed
+     * @throws IllegalStateException if a layer failed to close: the first failure as its cause, later ones suppressed
      */
     @Override
-    public void close() throws Exception {
-        Exception failure = null;
+    public void close() {
+        IllegalStateException failure = null;
         for (int i = layers.size() - 1; i >= 0; i--) {
             if (layers.get(i) instanceof AutoCloseable closeable) {
                 try {
                     closeable.close();
                 } catch (Exception e) {
                     if (failure == null) {
-                        failure = e;
+                        failure = new IllegalStateException("closing " + layers.get(i).getClass().getName() + " failed: " + e, e);
                     } else {
                         failure.addSuppressed(e);
                     }
