@@ -1,6 +1,7 @@
 package io.jwsgi.middleware;
 
 import io.jwsgi.Application;
+import io.jwsgi.Environ;
 import io.jwsgi.Header;
 import io.jwsgi.StartResponse;
 import io.jwsgi.Write;
@@ -31,7 +32,8 @@ import java.util.zip.Deflater;
  * <p>Streaming stays streaming: each non-empty chunk of the application becomes one compressed
  * block ending with a deflate sync flush, sent at once; empty chunks pass through as empty chunks,
  * so {@code async.sleep}/{@code async.wake} work through this middleware. One chunk is added at
- * the end: the gzip trailer. {@code close()} reaches the application's body exactly once.
+ * the end: the gzip trailer (not for {@code HEAD}, whose body is empty). {@code close()} reaches
+ * the application's body exactly once.
  */
 public final class Gzip implements Application {
 
@@ -76,7 +78,7 @@ public final class Gzip implements Application {
         Object acceptEncoding = environ.get("HTTP_ACCEPT_ENCODING");
         Exchange exchange = new Exchange(startResponse, acceptsGzip(acceptEncoding instanceof String s ? s : null));
         Iterable<byte[]> body = app.call(environ, exchange::start);
-        return new Body(body, exchange);
+        return new Body(body, exchange, "HEAD".equals(environ.get(Environ.REQUEST_METHOD)));
     }
 
     /** The decision for one response: whether to compress, and the headers to send. */
@@ -220,10 +222,12 @@ public final class Gzip implements Application {
     @SuppressWarnings("try") // close() passes on whatever the wrapped close() throws
     private static final class Body extends FilteredBody {
         private final Exchange exchange;
+        private final boolean head;
 
-        Body(Iterable<byte[]> inner, Exchange exchange) {
+        Body(Iterable<byte[]> inner, Exchange exchange, boolean head) {
             super(inner);
             this.exchange = exchange;
+            this.head = head;
         }
 
         @Override
@@ -235,7 +239,8 @@ public final class Gzip implements Application {
         @Override
         byte[] last() {
             GzipEncoder encoder = exchange.encoder;
-            return encoder == null ? null : encoder.finish();
+            // A HEAD response has no body, not even an empty gzip stream.
+            return encoder == null || head ? null : encoder.finish();
         }
 
         @Override

@@ -221,6 +221,29 @@ class GzipTest {
     }
 
     @Test
+    void headResponseGetsTheGzipHeadersButNoBodyBytes() {
+        // given: a HEAD whose app yields no body (as Head makes it)
+        Map<String, Object> env = gzipRequest("/");
+        env.put("REQUEST_METHOD", "HEAD");
+        Application app = new Gzip(fixed(TEXT, Closing.of("", "")));
+
+        // when
+        Harness.Exchange response = server.serve(app, env);
+
+        // then
+        assertThat(response.header("Content-Encoding")).as("headers as for GET").isEqualTo("gzip");
+        assertThat(response.body()).as("not even an empty gzip stream").isEmpty();
+    }
+
+    @Test
+    void emptyGetBodyIsAnEmptyGzipStream() throws Exception {
+        Harness.Exchange response = server.serve(new Gzip(fixed(TEXT, Closing.of())), gzipRequest("/"));
+
+        assertThat(response.header("Content-Encoding")).isEqualTo("gzip");
+        assertThat(Bodies.gunzip(response.body())).isEmpty();
+    }
+
+    @Test
     void clientLeavingWhileAppSleepsClosesItOnce() {
         // given
         Sleeper app = new Sleeper(TEXT);
