@@ -3,13 +3,11 @@ package io.jwsgi.middleware;
 import io.jwsgi.Application;
 import io.jwsgi.Environ;
 import io.jwsgi.StartResponse;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -68,9 +66,9 @@ public final class ProxyFix implements Application {
      * @throws IllegalArgumentException if an entry is not an IP literal or CIDR block
      */
     public static Options trusting(String... proxies) {
-        List<Network> networks = new ArrayList<>();
+        List<TrustedNetwork> networks = new ArrayList<>();
         for (String proxy : proxies) {
-            networks.add(Network.parse(proxy));
+            networks.add(TrustedNetwork.parse(proxy));
         }
         if (networks.isEmpty()) {
             throw new IllegalArgumentException("ProxyFix.trusting needs at least one proxy address or network");
@@ -85,45 +83,55 @@ public final class ProxyFix implements Application {
         }
         Map<String, Object> env = new HashMap<>(environ);
         Map<String, Object> original = new LinkedHashMap<>();
+        Changes changes = (key, value) -> {
+            Object old = env.put(key, value);
+            original.putIfAbsent(key, old == null ? "" : old);
+        };
         String forwardedFor = hop(environ, "HTTP_X_FORWARDED_FOR", options.forIn);
         if (forwardedFor != null) {
-            replace(env, original, Environ.REMOTE_ADDR, forwardedFor);
+            changes.set(Environ.REMOTE_ADDR, forwardedFor);
         }
         String proto = hop(environ, "HTTP_X_FORWARDED_PROTO", options.protoIn);
         if (proto != null && (proto.equalsIgnoreCase("http") || proto.equalsIgnoreCase("https"))) {
-            replace(env, original, Environ.WSGI_URL_SCHEME, proto.toLowerCase(java.util.Locale.ROOT));
+            changes.set(Environ.WSGI_URL_SCHEME, proto.toLowerCase(Locale.ROOT));
         }
-        String host = hop(environ, "HTTP_X_FORWARDED_HOST", options.hostIn);
-        if (host != null && hostPort(host) != null) {
-            String[] parts = hostPort(host);
-            replace(env, original, "HTTP_HOST", host);
-            replace(env, original, Environ.SERVER_NAME, parts[0]);
-            if (parts[1] != null) {
-                replace(env, original, Environ.SERVER_PORT, parts[1]);
-            }
-        }
-        String port = hop(environ, "HTTP_X_FORWARDED_PORT", options.portIn);
-        if (port != null && validPort(port)) {
-            replace(env, original, Environ.SERVER_PORT, port);
-            if (env.get("HTTP_HOST") instanceof String h && hostPort(h) != null) {
-                String name = hostPort(h)[0];
-                replace(env, original, "HTTP_HOST", (name.indexOf(':') >= 0 ? "[" + name + "]" : name) + ":" + port);
-            }
-        }
+        applyHost(hop(environ, "HTTP_X_FORWARDED_HOST", options.hostIn), changes);
+        applyPort(hop(environ, "HTTP_X_FORWARDED_PORT", options.portIn), env, changes);
         String prefix = hop(environ, "HTTP_X_FORWARDED_PREFIX", options.prefixIn);
         if (prefix != null && prefix.startsWith("/")) {
-            String p = prefix.replaceAll("/+$", "");
             String script = env.get(Environ.SCRIPT_NAME) instanceof String s ? s : "";
-            replace(env, original, Environ.SCRIPT_NAME, p + script);
+            changes.set(Environ.SCRIPT_NAME, prefix.replaceAll("/+$", "") + script);
         }
         env.put(ORIGINAL, Map.copyOf(original));
         return app.call(env, startResponse);
     }
 
-    private static void replace(Map<String, Object> env, Map<String, Object> original, String key, String value) {
-        Object old = env.put(key, value);
-        if (!original.containsKey(key)) {
-            original.put(key, old == null ? "" : old);
+    /** Sets an environ key, remembering its first value. */
+    @FunctionalInterface
+    private interface Changes {
+        void set(String key, String value);
+    }
+
+    private static void applyHost(String host, Changes changes) {
+        String[] parts = host == null ? null : hostPort(host);
+        if (parts == null) {
+            return;
+        }
+        changes.set("HTTP_HOST", host);
+        changes.set(Environ.SERVER_NAME, parts[0]);
+        if (parts[1] != null) {
+            changes.set(Environ.SERVER_PORT, parts[1]);
+        }
+    }
+
+    private static void applyPort(String port, Map<String, Object> env, Changes changes) {
+        if (port == null || !validPort(port)) {
+            return;
+        }
+        changes.set(Environ.SERVER_PORT, port);
+        String[] host = env.get("HTTP_HOST") instanceof String h ? hostPort(h) : null;
+        if (host != null) {
+            changes.set("HTTP_HOST", (host[0].indexOf(':') >= 0 ? "[" + host[0] + "]" : host[0]) + ":" + port);
         }
     }
 
@@ -194,14 +202,14 @@ public final class ProxyFix implements Application {
 
     /** Which proxies are trusted and how many hops of each header are believed. Also the {@link Middleware}. */
     public static final class Options implements Middleware {
-        private final List<Network> trusted;
+        private final List<TrustedNetwork> trusted;
         private int forIn = 1;
         private int protoIn = 1;
         private int hostIn;
         private int portIn;
         private int prefixIn;
 
-        private Options(List<Network> trusted) {
+        private Options(List<TrustedNetwork> trusted) {
             this.trusted = trusted;
         }
 
@@ -248,11 +256,11 @@ public final class ProxyFix implements Application {
         }
 
         boolean trusts(String peer) {
-            byte[] address = Network.literal(peer);
+            byte[] address = TrustedNetwork.literal(peer);
             if (address == null) {
                 return false;
             }
-            for (Network n : trusted) {
+            for (TrustedNetwork n : trusted) {
                 if (n.contains(address)) {
                     return true;
                 }
@@ -265,110 +273,6 @@ public final class ProxyFix implements Application {
                 throw new IllegalArgumentException("ProxyFix " + name + " hops must be >= 0 (0 ignores the header), got " + hops);
             }
             return hops;
-        }
-    }
-
-    /** An address block: the first {@code bits} bits of {@code address}. */
-    record Network(byte[] address, int bits) {
-
-        static Network parse(String text) {
-            String s = text == null ? "" : text.trim();
-            int slash = s.indexOf('/');
-            byte[] address = literal(slash < 0 ? s : s.substring(0, slash));
-            if (address == null) {
-                throw new IllegalArgumentException("ProxyFix trusts IP addresses or CIDR networks (\"10.0.0.5\","
-                        + " \"10.0.0.0/8\", \"fd00::/8\"), not host names; got \"" + text + "\"");
-            }
-            int bits = address.length * 8;
-            if (slash >= 0) {
-                try {
-                    bits = Integer.parseInt(s.substring(slash + 1));
-                } catch (NumberFormatException e) {
-                    bits = -1;
-                }
-                if (bits < 0 || bits > address.length * 8) {
-                    throw new IllegalArgumentException("ProxyFix network \"" + text + "\" needs a prefix length of 0 to "
-                            + address.length * 8 + " bits");
-                }
-            }
-            return new Network(address, bits);
-        }
-
-        /** The bytes of an IPv4 or IPv6 literal, or {@code null} if the text is not one; never a DNS lookup. */
-        static byte[] literal(String s) {
-            if (s.isEmpty() || !s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
-                return null;
-            }
-            if (s.indexOf(':') < 0) {
-                String[] parts = s.split("\\.", -1);
-                if (parts.length != 4) {
-                    return null;
-                }
-                byte[] out = new byte[4];
-                for (int i = 0; i < 4; i++) {
-                    if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(c -> c >= '0' && c <= '9')) {
-                        return null;
-                    }
-                    int v = Integer.parseInt(parts[i]);
-                    if (v > 255) {
-                        return null;
-                    }
-                    out[i] = (byte) v;
-                }
-                return out;
-            }
-            try {
-                // Only hex digits, dots and colons got here: a literal, which getByName parses without DNS.
-                return InetAddress.getByName(s).getAddress();
-            } catch (UnknownHostException e) {
-                return null;
-            }
-        }
-
-        boolean contains(byte[] candidate) {
-            byte[] a = candidate;
-            if (a.length == 16 && address.length == 4 && isMappedV4(a)) {
-                a = Arrays.copyOfRange(a, 12, 16);
-            }
-            if (a.length != address.length) {
-                return false;
-            }
-            int full = bits / 8;
-            for (int i = 0; i < full; i++) {
-                if (a[i] != address[i]) {
-                    return false;
-                }
-            }
-            int rest = bits % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = (0xff << (8 - rest)) & 0xff;
-            return (a[full] & mask) == (address[full] & mask);
-        }
-
-        private static boolean isMappedV4(byte[] a) {
-            for (int i = 0; i < 10; i++) {
-                if (a[i] != 0) {
-                    return false;
-                }
-            }
-            return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Network n && n.bits == bits && Arrays.equals(n.address, address);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(address) * 31 + bits;
-        }
-
-        @Override
-        public String toString() {
-            return Arrays.toString(address) + "/" + bits;
         }
     }
 }

@@ -192,27 +192,28 @@ public final class StaticFiles implements Application {
         ByteRange range = !head && Conditional.rangeApplies(environ, etag, modified)
                 ? ByteRange.parse(environ.get("HTTP_RANGE") instanceof String r ? r : null, length)
                 : ByteRange.WHOLE;
-        List<Header> headers = new ArrayList<>();
-        headers.add(new Header("Accept-Ranges", "bytes"));
         if (range.kind() == ByteRange.Kind.UNSATISFIABLE) {
-            headers.add(new Header("Content-Range", "bytes */" + length));
-            headers.add(new Header("Content-Length", "0"));
-            startResponse.start("416 Range Not Satisfiable", headers);
+            startResponse.start("416 Range Not Satisfiable", List.of(new Header("Accept-Ranges", "bytes"),
+                    new Header("Content-Range", "bytes */" + length), new Header("Content-Length", "0")));
             return List.of();
         }
-        headers.add(new Header("Content-Type", ContentTypes.of(file.name())));
+        List<Header> headers = new ArrayList<>(List.of(new Header("Accept-Ranges", "bytes"),
+                new Header("Content-Type", ContentTypes.of(file.name()))));
         headers.addAll(validators);
-        long offset = 0;
-        long count = length;
-        String status = "200 OK";
-        if (range.kind() == ByteRange.Kind.PARTIAL) {
-            offset = range.start();
-            count = range.length();
-            status = "206 Partial Content";
-            headers.add(new Header("Content-Range", "bytes " + range.start() + "-" + range.end() + "/" + length));
+        return send(environ, startResponse, file, head, range, headers);
+    }
+
+    /** Sends the whole file ({@code 200}) or one range of it ({@code 206}). */
+    private Iterable<byte[]> send(Map<String, Object> environ, StartResponse startResponse, StaticSource.Found file,
+            boolean head, ByteRange range, List<Header> headers) throws Exception {
+        boolean partial = range.kind() == ByteRange.Kind.PARTIAL;
+        long offset = partial ? range.start() : 0;
+        long count = partial ? range.length() : file.length();
+        if (partial) {
+            headers.add(new Header("Content-Range", "bytes " + range.start() + "-" + range.end() + "/" + file.length()));
         }
         headers.add(new Header("Content-Length", Long.toString(count)));
-        startResponse.start(status, headers);
+        startResponse.start(partial ? "206 Partial Content" : "200 OK", headers);
         if (head || count == 0) {
             return List.of();
         }
