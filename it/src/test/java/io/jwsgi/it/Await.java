@@ -1,0 +1,31 @@
+package io.jwsgi.it;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Waits for a condition another thread brings about, up to a generous deadline. */
+final class Await {
+
+    /** The deadline of every wait: long enough for a busy two-core machine. */
+    static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    private Await() {
+    }
+
+    /**
+     * Polls the condition until it holds.
+     *
+     * @param what the condition, for the failure message
+     * @param condition the condition
+     * @throws AssertionError if it does not hold within {@link #DEADLINE}
+     */
+    static void until(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + DEADLINE.toSeconds() + " s: " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+}

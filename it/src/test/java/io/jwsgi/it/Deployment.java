@@ -1,0 +1,83 @@
+package io.jwsgi.it;
+
+import io.jwsgi.servlet.JwsgiServlet;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a test class asks the container to serve: {@link JwsgiServlet}s registered
+ * programmatically under context paths and mappings, and optionally a WAR.
+ */
+final class Deployment {
+
+    /** One servlet registration. */
+    record Servlet(String contextPath, String mapping, JwsgiServlet servlet, Map<String, String> initParams) {
+    }
+
+    /** A WAR deployed under a context path. */
+    record War(String contextPath, Path file) {
+    }
+
+    private final List<Servlet> servlets = new ArrayList<>();
+    private final List<War> wars = new ArrayList<>();
+    private int maxThreads = 24;
+
+    /**
+     * Registers a servlet, async-supported.
+     *
+     * @param contextPath {@code ""} for the root context, else e.g. {@code "/ctx"}
+     * @param mapping the URL pattern, e.g. {@code "/*"}, {@code "/prefix/*"} or {@code "/"}
+     * @param servlet the servlet, built with {@code new JwsgiServlet(app)}
+     * @param initParams name, value, name, value, ...
+     * @return this
+     */
+    Deployment servlet(String contextPath, String mapping, JwsgiServlet servlet, String... initParams) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < initParams.length; i += 2) {
+            params.put(initParams[i], initParams[i + 1]);
+        }
+        servlets.add(new Servlet(contextPath, mapping, servlet, params));
+        return this;
+    }
+
+    /**
+     * Deploys the sample WAR built by the sample-war module.
+     *
+     * @param contextPath {@code ""} for the root context
+     * @return this
+     */
+    Deployment sampleWar(String contextPath) {
+        String file = System.getProperty("jwsgi.sample.war", "");
+        if (file.isEmpty() || file.startsWith("${")) {
+            throw new IllegalStateException("system property jwsgi.sample.war must name the sample WAR; run through mvn verify");
+        }
+        wars.add(new War(contextPath, Path.of(file)));
+        return this;
+    }
+
+    /**
+     * Sets the most threads the container's request pool may have; default 24.
+     *
+     * @param value the pool's maximum size
+     * @return this
+     */
+    Deployment maxThreads(int value) {
+        this.maxThreads = value;
+        return this;
+    }
+
+    List<Servlet> servlets() {
+        return servlets;
+    }
+
+    List<War> wars() {
+        return wars;
+    }
+
+    int maxThreads() {
+        return maxThreads;
+    }
+}

@@ -1,0 +1,85 @@
+package io.jwsgi.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jwsgi.Header;
+import io.jwsgi.servlet.JwsgiServlet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A client that goes away ends its response and closes the iterable exactly once: at once while
+ * data flows, at the next write or at the idle timeout while the response sleeps (containers
+ * report nothing while no write is pending).
+ */
+class DisconnectIT {
+
+    private static final byte[] KILOBYTES = new byte[8192];
+    private static final Router router = new Router();
+    private static final Router timedRouter = new Router();
+    private static final JwsgiServlet servlet = new JwsgiServlet(router);
+    private static final JwsgiServlet timed = new JwsgiServlet(timedRouter);
+
+    @RegisterExtension
+    static final ContainerExtension server = new ContainerExtension(new Deployment()
+            .servlet("", "/*", servlet)
+            .servlet("", "/timed/*", timed, "async-timeout", "300"));
+
+    @Test
+    void clientLeavingMidStreamClosesTheIterableOnce() throws Exception {
+        // given an endless stream
+        ProbeBody body = new ProbeBody(i -> KILOBYTES);
+        String path = router.put("/endless", (env, sr) -> {
+            sr.start("200 OK", List.of(new Header("Content-Type", "application/octet-stream")));
+            return body;
+        });
+
+        // when the client reads a little of it and leaves
+        try (RawConnection conn = RawConnection.open(server.port())) {
+            conn.get(path);
+            assertThat(conn.readHead()).as("status on %s", server.name()).isEqualTo(200);
+            assertThat(conn.readChunk()).as("first chunk on %s", server.name()).hasSize(KILOBYTES.length);
+        }
+
+        // then the server notices, stops pulling and closes the iterable once
+        assertClosedOnce(servlet, body);
+    }
+
+    @Test
+    void clientLeavingWhileAsleepIsNoticedAtTheNextWriteAfterWake() throws Exception {
+        // given a sleeping response that streams endlessly once woken
+        OneSleeper app = new OneSleeper(List.of(), i -> KILOBYTES);
+        String path = router.put("/sleep-then-stream", app);
+        try (RawConnection conn = RawConnection.open(server.port())) {
+            conn.get(path);
+            assertThat(app.awaitAsleep()).as("asleep on %s", server.name()).isTrue();
+        }
+
+        // when the client has left and the response is woken
+        app.wake();
+
+        // then the writes fail and the iterable is closed once
+        assertClosedOnce(servlet, app.body());
+    }
+
+    @Test
+    void clientLeavingWhileAsleepIsNoticedAtTheIdleTimeout() throws Exception {
+        // given a sleeping response nobody wakes, on a servlet with async-timeout 300 ms
+        OneSleeper app = new OneSleeper(List.of(), i -> ProbeBody.END);
+        timedRouter.put("/sleep-forever", app);
+        try (RawConnection conn = RawConnection.open(server.port())) {
+            conn.get("/timed/sleep-forever");
+            assertThat(app.awaitAsleep()).as("asleep on %s", server.name()).isTrue();
+        }
+
+        // when the client has left, then the idle timeout ends the response and closes the iterable once
+        assertClosedOnce(timed, app.body());
+    }
+
+    private static void assertClosedOnce(JwsgiServlet owner, ProbeBody body) throws InterruptedException {
+        assertThat(body.awaitClose()).as("iterable closed on %s", server.name()).isTrue();
+        Await.until("the response ended on " + server.name(), () -> owner.engine().inFlight() == 0);
+        assertThat(body.closes()).as("close() calls on %s", server.name()).isEqualTo(1);
+    }
+}

@@ -1,0 +1,30 @@
+package io.jwsgi.sample;
+
+import io.jwsgi.Application;
+import io.jwsgi.Environ;
+import io.jwsgi.StartResponse;
+import java.util.Map;
+
+/**
+ * The sample's front page, linking the other applications, and the style sheet they share.
+ * Mapped to {@code /} (the servlet default), so it also answers {@code 404} for unknown paths.
+ */
+public final class IndexApp implements Application {
+
+    private final String page = Http.resource("index.html");
+    private final String style = Http.resource("style.css");
+
+    @Override
+    public Iterable<byte[]> call(Map<String, Object> environ, StartResponse start) {
+        String method = (String) environ.get(Environ.REQUEST_METHOD);
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            return Http.methodNotAllowed(start, "GET, HEAD");
+        }
+        return switch ((String) environ.get(Environ.PATH_INFO)) {
+            case "", "/" -> Http.respond(start, "200 OK", Http.HTML, page);
+            case "/style.css" -> Http.respond(start, "200 OK", "text/css; charset=utf-8", style,
+                    "Cache-Control", "max-age=300");
+            default -> Http.notFound(environ, start);
+        };
+    }
+}
