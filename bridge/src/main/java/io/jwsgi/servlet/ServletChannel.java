@@ -12,12 +12,16 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The {@link Channel} over a Servlet async exchange, and the container's listeners feeding the
  * pump. The pump guarantees one caller at a time and {@code isReady()} before each write or flush;
- * this class adds that the exchange is ended once, whoever gets there first.
+ * this class adds that the exchange is ended once, whoever gets there first, and that nothing
+ * touches the request or response once the container reported the exchange complete: Tomcat
+ * recycles both for another connection as soon as {@code onComplete} returns, so a late write
+ * would land in someone else's response. {@code onComplete} therefore waits for a channel call
+ * in progress (they never block: the output is in non-blocking mode), and later calls are refused.
  */
 final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
@@ -28,7 +32,9 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final ServletOutputStream out;
-    private final AtomicBoolean ended = new AtomicBoolean();
+    private final ReentrantLock lock = new ReentrantLock();
+    /** The exchange was ended, by this channel or by the container; guarded by {@code lock}. */
+    private boolean ended;
     private Pump pump;
     private volatile AutoCloseable resource;
 
@@ -62,33 +68,77 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     @Override
     public boolean isReady() {
-        // Jetty: isReady() is not a pure query; false schedules onWritePossible (jetty#1755).
-        return out.isReady();
+        lock.lock();
+        try {
+            // Once ended, "ready" lets the pump reach write(), which reports the end.
+            // Jetty: isReady() is not a pure query; false schedules onWritePossible (jetty#1755).
+            return ended || out.isReady();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public void head(int code, String status, List<Header> headers) {
-        // Servlet 6 has no way to send the reason phrase: the container sends its own.
-        response.setStatus(code);
-        for (Header h : headers) {
-            response.addHeader(h.name(), h.value());
+        lock.lock();
+        try {
+            if (ended) {
+                return;
+            }
+            // Servlet 6 has no way to send the reason phrase: the container sends its own.
+            response.setStatus(code);
+            for (Header h : headers) {
+                response.addHeader(h.name(), h.value());
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
     @Override
     public void write(byte[] chunk) throws IOException {
-        out.write(chunk);
+        lock.lock();
+        try {
+            refuseIfEnded();
+            out.write(chunk);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public void flush() throws IOException {
-        out.flush();
+        lock.lock();
+        try {
+            refuseIfEnded();
+            out.flush();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void refuseIfEnded() throws IOException {
+        if (ended) {
+            throw new IOException("the container already ended the exchange");
+        }
+    }
+
+    /** Marks the exchange ended; returns whether this call did it. */
+    private boolean end() {
+        lock.lock();
+        try {
+            boolean first = !ended;
+            ended = true;
+            return first;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public void complete() {
         release();
-        if (ended.compareAndSet(false, true)) {
+        if (end()) {
             try {
                 async.complete();
             } catch (IllegalStateException e) {
@@ -100,10 +150,20 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     @Override
     public void abort(Throwable cause) {
         release();
-        if (ended.compareAndSet(false, true)) {
+        boolean first;
+        lock.lock();
+        try {
+            first = !ended;
+            ended = true;
+            if (first) {
+                request.setAttribute(ABORT, cause);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (first) {
             // The Servlet API cannot cut a committed response directly: throwing from an ASYNC
             // dispatch makes both Tomcat and Jetty close the connection instead of ending the body.
-            request.setAttribute(ABORT, cause);
             try {
                 async.dispatch();
             } catch (IllegalStateException e) {
@@ -131,7 +191,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     @Override
     public void onComplete(AsyncEvent event) {
         // Tomcat recycles the request after this: whatever ended it, the pump must not touch it again.
-        ended.set(true);
+        end();
         release();
         if (!pump.isDone()) {
             pump.onClientGone(new IOException("the container completed the exchange"));
