@@ -180,12 +180,30 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     @Override
     public void onError(Throwable t) {
         // WriteListener.onError: Jetty calls only this after a client abort; Tomcat calls both (servlet#433).
+        completeInErrorCallback();
         pump.onClientGone(t);
     }
 
     @Override
     public void onError(AsyncEvent event) {
+        completeInErrorCallback();
         pump.onClientGone(event.getThrowable());
+    }
+
+    /**
+     * Ends the exchange on the container's thread, inside its error callback: Tomcat completes an
+     * errored exchange itself when the callback returns, and a complete() racing that from the
+     * pump's thread could have it recycled twice.
+     */
+    private void completeInErrorCallback() {
+        release();
+        if (end()) {
+            try {
+                async.complete();
+            } catch (IllegalStateException e) {
+                // The container is already completing the exchange.
+            }
+        }
     }
 
     @Override

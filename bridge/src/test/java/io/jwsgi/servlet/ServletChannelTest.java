@@ -7,6 +7,7 @@ import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -78,6 +79,20 @@ class ServletChannelTest {
         verify(async, never()).complete();
         verify(async, never()).dispatch();
         verify(request, never()).setAttribute(any(), any());
+    }
+
+    @Test
+    void containerErrorCompletesTheExchangeInsideTheCallbackOnce() throws Exception {
+        // when the container reports the client gone (Tomcat calls both listeners' onError)
+        channel.onError(new AsyncEvent(async, new IOException("connection reset")));
+        channel.onError(new IOException("connection reset"));
+
+        // then the exchange was completed there, on the container's thread, once
+        verify(async, times(1)).complete();
+        channel.complete();
+        verify(async, times(1)).complete();
+        assertThatThrownBy(() -> channel.write(new byte[] {1})).isInstanceOf(IOException.class);
+        verify(out, never()).write(any(byte[].class));
     }
 
     @Test
