@@ -12,16 +12,20 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The {@link Channel} over a Servlet async exchange, and the container's listeners feeding the
  * pump. The pump guarantees one caller at a time and {@code isReady()} before each write or flush;
  * this class adds that the exchange is ended once, whoever gets there first, and that nothing
- * touches the request or response once the container reported the exchange complete: Tomcat
- * recycles both for another connection as soon as {@code onComplete} returns, so a late write
- * would land in someone else's response. {@code onComplete} therefore waits for a channel call
- * in progress (they never block: the output is in non-blocking mode), and later calls are refused.
+ * touches the request or response once the container ended the exchange.
+ *
+ * <p>The pump runs on the bridge's threads, while the container reports errors on its own. A
+ * container that ends an exchange recycles its request and response objects (Tomcat hands them to
+ * the next connection), so a write racing that ending could land in another client's response.
+ * One lock orders the two: the container's ending callbacks take it, mark the exchange ended and
+ * complete it before returning; every channel operation takes it and checks the mark first.
  */
 final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
@@ -32,11 +36,10 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final ServletOutputStream out;
-    private final ReentrantLock lock = new ReentrantLock();
-    /** The exchange was ended, by this channel or by the container; guarded by {@code lock}. */
+    private final ReentrantLock io = new ReentrantLock();
     private boolean ended;
+    private AutoCloseable resource;
     private Pump pump;
-    private volatile AutoCloseable resource;
 
     ServletChannel(AsyncContext async, HttpServletRequest request, HttpServletResponse response) throws IOException {
         this.async = async;
@@ -51,7 +54,112 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     /** Closes {@code held} (a buffered body, say) when the exchange ends, whichever way. */
     void releaseAtEnd(AutoCloseable held) {
-        this.resource = held;
+        io.lock();
+        try {
+            this.resource = held;
+        } finally {
+            io.unlock();
+        }
+    }
+
+    @Override
+    public boolean isReady() {
+        io.lock();
+        try {
+            // Once ended, "ready" lets the pump reach the write that tells it the client is gone.
+            // Jetty: isReady() is not a pure query; false schedules onWritePossible (jetty#1755).
+            return ended || out.isReady();
+        } finally {
+            io.unlock();
+        }
+    }
+
+    @Override
+    public void head(int code, String status, List<Header> headers) {
+        io.lock();
+        try {
+            if (!ended) {
+                // Servlet 6 has no way to send the reason phrase: the container sends its own.
+                response.setStatus(code);
+                for (Header h : headers) {
+                    response.addHeader(h.name(), h.value());
+                }
+            }
+        } finally {
+            io.unlock();
+        }
+    }
+
+    @Override
+    public void write(byte[] chunk) throws IOException {
+        io.lock();
+        try {
+            checkOpen();
+            out.write(chunk);
+        } finally {
+            io.unlock();
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        io.lock();
+        try {
+            checkOpen();
+            out.flush();
+        } finally {
+            io.unlock();
+        }
+    }
+
+    private void checkOpen() throws IOException {
+        if (ended) {
+            throw new IOException("the container ended the exchange (client gone)");
+        }
+    }
+
+    @Override
+    public void complete() {
+        io.lock();
+        try {
+            endAndComplete();
+        } finally {
+            io.unlock();
+        }
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+        io.lock();
+        try {
+            release();
+            if (!ended) {
+                ended = true;
+                // The Servlet API cannot cut a committed response directly: throwing from an ASYNC
+                // dispatch makes both Tomcat and Jetty close the connection instead of ending the body.
+                request.setAttribute(ABORT, cause);
+                try {
+                    async.dispatch();
+                } catch (IllegalStateException e) {
+                    // Already completed by the container: the connection is being closed anyway.
+                }
+            }
+        } finally {
+            io.unlock();
+        }
+    }
+
+    /** Call with {@code io} held. */
+    private void endAndComplete() {
+        release();
+        if (!ended) {
+            ended = true;
+            try {
+                async.complete();
+            } catch (IllegalStateException e) {
+                // The container ended the exchange itself (after a client abort or at shutdown).
+            }
+        }
     }
 
     private void release() {
@@ -67,112 +175,6 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     }
 
     @Override
-    public boolean isReady() {
-        lock.lock();
-        try {
-            // Once ended, "ready" lets the pump reach write(), which reports the end.
-            // Jetty: isReady() is not a pure query; false schedules onWritePossible (jetty#1755).
-            return ended || out.isReady();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public void head(int code, String status, List<Header> headers) {
-        lock.lock();
-        try {
-            if (ended) {
-                return;
-            }
-            // Servlet 6 has no way to send the reason phrase: the container sends its own.
-            response.setStatus(code);
-            for (Header h : headers) {
-                response.addHeader(h.name(), h.value());
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public void write(byte[] chunk) throws IOException {
-        lock.lock();
-        try {
-            refuseIfEnded();
-            out.write(chunk);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public void flush() throws IOException {
-        lock.lock();
-        try {
-            refuseIfEnded();
-            out.flush();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void refuseIfEnded() throws IOException {
-        if (ended) {
-            throw new IOException("the container already ended the exchange");
-        }
-    }
-
-    /** Marks the exchange ended; returns whether this call did it. */
-    private boolean end() {
-        lock.lock();
-        try {
-            boolean first = !ended;
-            ended = true;
-            return first;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public void complete() {
-        release();
-        if (end()) {
-            try {
-                async.complete();
-            } catch (IllegalStateException e) {
-                // The container ended the exchange itself (after a client abort or at shutdown).
-            }
-        }
-    }
-
-    @Override
-    public void abort(Throwable cause) {
-        release();
-        boolean first;
-        lock.lock();
-        try {
-            first = !ended;
-            ended = true;
-            if (first) {
-                request.setAttribute(ABORT, cause);
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (first) {
-            // The Servlet API cannot cut a committed response directly: throwing from an ASYNC
-            // dispatch makes both Tomcat and Jetty close the connection instead of ending the body.
-            try {
-                async.dispatch();
-            } catch (IllegalStateException e) {
-                // Already completed by the container: the connection is being closed anyway.
-            }
-        }
-    }
-
-    @Override
     public void onWritePossible() {
         pump.onWritePossible();
     }
@@ -180,50 +182,61 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     @Override
     public void onError(Throwable t) {
         // WriteListener.onError: Jetty calls only this after a client abort; Tomcat calls both (servlet#433).
-        completeInErrorCallback();
-        pump.onClientGone(t);
+        containerEnded(t, true);
     }
 
     @Override
     public void onError(AsyncEvent event) {
-        completeInErrorCallback();
-        pump.onClientGone(event.getThrowable());
-    }
-
-    /**
-     * Ends the exchange on the container's thread, inside its error callback: Tomcat completes an
-     * errored exchange itself when the callback returns, and a complete() racing that from the
-     * pump's thread could have it recycled twice.
-     */
-    private void completeInErrorCallback() {
-        release();
-        if (end()) {
-            try {
-                async.complete();
-            } catch (IllegalStateException e) {
-                // The container is already completing the exchange.
-            }
-        }
+        // Tomcat completes the exchange itself unless a listener does: do it here, before it recycles.
+        containerEnded(event.getThrowable(), true);
     }
 
     @Override
     public void onComplete(AsyncEvent event) {
-        // Tomcat recycles the request after this: whatever ended it, the pump must not touch it again.
-        end();
-        release();
-        if (!pump.isDone()) {
-            pump.onClientGone(new IOException("the container completed the exchange"));
-        }
+        containerEnded(null, false);
     }
 
     @Override
     public void onTimeout(AsyncEvent event) {
-        // The container's own timeout is disabled (setTimeout(0)); the engine's idle timer rules.
-        pump.onClientGone(new IOException("the container timed the exchange out"));
+        // The container's own timeout is disabled (setTimeout(0)); if one fires anyway, end cleanly.
+        containerEnded(new IOException("the container timed the exchange out"), true);
     }
 
     @Override
     public void onStartAsync(AsyncEvent event) {
         // One async cycle per request: nothing to re-register.
+    }
+
+    /** The container reports the end: from now on nothing may touch the exchange. */
+    private void containerEnded(Throwable cause, boolean complete) {
+        boolean locked = lockForContainer();
+        try {
+            if (complete) {
+                endAndComplete();
+            } else {
+                release();
+                ended = true;
+            }
+        } finally {
+            if (locked) {
+                io.unlock();
+            }
+        }
+        if (!pump.isDone()) {
+            pump.onClientGone(cause != null ? cause : new IOException("the container completed the exchange"));
+        }
+    }
+
+    /** Waits for the runner to leave the channel; bounded, so that a container thread is never stuck. */
+    private boolean lockForContainer() {
+        try {
+            if (io.tryLock(10, TimeUnit.SECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        request.getServletContext().log("JWSGI: a container callback could not wait for the response's writer");
+        return false;
     }
 }

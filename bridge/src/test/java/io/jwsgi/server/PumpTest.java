@@ -288,6 +288,30 @@ class PumpTest {
     }
 
     @Test
+    void idleTimerCutsAResponseWhoseClientNeverReadsEvenItsErrorPage() throws Exception {
+        Engine timed = Engine.builder().executor(turns::add).idleTimeoutMillis(50).build();
+        try {
+            Fixed app = new Fixed(new Body(1, i -> bytes("never read")), TEXT);
+            channel.ready = false;
+            Pump pump = timed.open(app, new HashMap<>(Map.of(Environ.REQUEST_METHOD, "GET")), channel, "GET /stalled");
+            pump.onWritePossible();
+            runTurns();
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!pump.isDone() && System.nanoTime() < deadline) {
+                runTurns();
+                Thread.onSpinWait();
+            }
+
+            assertThat(pump.isDone()).as("the second expiry ends the stuck 503 page").isTrue();
+            assertThat(channel.aborts).isEqualTo(1);
+            assertThat(app.body.closes).hasValue(1);
+        } finally {
+            timed.shutdown(java.time.Duration.ZERO);
+        }
+    }
+
+    @Test
     void applicationErrorBeforeHeadersBecomesA500WithoutDetails() {
         Fixed app = Fixed.scripted(2, (self, i) -> {
             if (i == 1) {

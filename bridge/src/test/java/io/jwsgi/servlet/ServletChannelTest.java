@@ -67,7 +67,7 @@ class ServletChannelTest {
         // then the response is left alone and the write is refused as a gone client
         assertThat(ready).as("ready, so that the pump reaches write() and learns of the end").isTrue();
         assertThatThrownBy(() -> channel.write(new byte[] {1})).isInstanceOf(IOException.class)
-                .hasMessageContaining("already ended");
+                .hasMessageContaining("the container ended the exchange");
         assertThatThrownBy(channel::flush).isInstanceOf(IOException.class);
         channel.complete();
         channel.abort(new IllegalStateException("late"));
