@@ -1,6 +1,7 @@
 package io.jwsgi.servlet;
 
 import io.jwsgi.Environ;
+import io.jwsgi.app.FileWrapper;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
@@ -60,6 +61,7 @@ final class ServletEnviron {
         env.put(Environ.WSGI_MULTIPROCESS, Boolean.FALSE);
         env.put(Environ.WSGI_RUN_ONCE, Boolean.FALSE);
         env.put(Environ.WSGI_INPUT_TERMINATED, Boolean.TRUE);
+        env.put(FileWrapper.KEY, FileWrapper.DEFAULT);
         env.put(Environ.SERVLET_REQUEST, request);
         return env;
     }
