@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jwsgi.Application;
 import io.jwsgi.Header;
 import io.jwsgi.fixture.Closing;
-import io.jwsgi.fixture.Harness;
 import io.jwsgi.fixture.Sleeper;
+import io.jwsgi.testing.EnvironBuilder;
+import io.jwsgi.testing.MockContainer;
+import io.jwsgi.testing.MockExchange;
+import io.jwsgi.testing.MockRequest;
+import io.jwsgi.testing.MockResponse;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,17 +20,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 class GzipTest {
 
     private static final List<Header> TEXT = List.of(new Header("Content-Type", "text/plain; charset=utf-8"));
-    private final Harness server = new Harness();
+    private static final String ACCEPT = "gzip, deflate, br";
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
-    private static Map<String, Object> gzipRequest(String target) {
-        Map<String, Object> env = Harness.environ("GET", target);
-        env.put("HTTP_ACCEPT_ENCODING", "gzip, deflate, br");
-        return env;
+    private static MockRequest gzipRequest(Application app, String target) {
+        return MockContainer.of(app).get(target).header("Accept-Encoding", ACCEPT);
     }
 
     private static Application fixed(List<Header> headers, Closing body) {
@@ -112,7 +107,7 @@ class GzipTest {
         Application app = new Gzip(fixed(TEXT, body));
 
         // when
-        Harness.Exchange response = server.serve(app, gzipRequest("/"));
+        MockResponse response = gzipRequest(app, "/").send();
 
         // then
         assertThat(response.header("Content-Encoding")).as("compressed").isEqualTo("gzip");
@@ -120,7 +115,7 @@ class GzipTest {
         assertThat(response.header("Content-Length")).as("the length is not known in advance").isNull();
         assertThat(Bodies.gunzip(response.body())).as("the body decodes, trailer checked").isEqualTo("Hello, compressed world");
         assertThat(response.chunks()).as("one block per non-empty chunk, plus the trailer").hasSize(4);
-        assertThat(response.completed()).isTrue();
+        assertThat(response.isAborted()).as("completed, not cut").isFalse();
         assertThat(body.closes).as("close() passed through exactly once").hasValue(1);
     }
 
@@ -131,7 +126,7 @@ class GzipTest {
         Application app = new Gzip(fixed(TEXT, body));
 
         // when: iterated directly, so empty chunks are visible
-        Bodies.Direct direct = Bodies.iterate(app, gzipRequest("/"));
+        Bodies.Direct direct = Bodies.iterate(app, EnvironBuilder.of("GET", "/").header("Accept-Encoding", ACCEPT).build());
 
         // then
         assertThat(direct.chunks).as("4 chunks in, 4 out, and the trailer").hasSize(5);
@@ -147,7 +142,7 @@ class GzipTest {
         Application app = new Gzip(fixed(TEXT, Closing.of("plain")));
 
         // when
-        Harness.Exchange response = server.get(app, "/");
+        MockResponse response = MockContainer.of(app).get("/").send();
 
         // then
         assertThat(response.header("Content-Encoding")).isNull();
@@ -162,7 +157,7 @@ class GzipTest {
         Application app = new Gzip(fixed(headers, Closing.of("small")));
 
         // when
-        Harness.Exchange response = server.serve(app, gzipRequest("/"));
+        MockResponse response = gzipRequest(app, "/").send();
 
         // then
         assertThat(response.header("Content-Encoding")).isNull();
@@ -179,7 +174,7 @@ class GzipTest {
         };
 
         // when
-        Harness.Exchange response = server.serve(new Gzip(inner), gzipRequest("/"));
+        MockResponse response = gzipRequest(new Gzip(inner), "/").send();
 
         // then
         assertThat(Bodies.gunzip(response.body())).isEqualTo("written yielded");
@@ -189,32 +184,31 @@ class GzipTest {
     void sleepingAppIsStreamedBlockByBlockAndClosedOnce() throws Exception {
         // given: an app that sleeps until the test feeds it
         Sleeper app = new Sleeper(TEXT);
-        Harness.Exchange response = server.serve(new Gzip(app), gzipRequest("/stream"));
-        assertThat(response.chunks()).as("asleep, nothing sent yet").isEmpty();
+        MockExchange exchange = gzipRequest(new Gzip(app), "/stream").start();
+        assertThat(exchange.chunks()).as("asleep, nothing sent yet").isEmpty();
 
         // when: woken with one chunk
         app.feed("first line\n");
-        server.run();
 
         // then: that chunk alone arrived, decodable at once
-        assertThat(response.chunks()).as("one block for one chunk").hasSize(1);
-        assertThat(Bodies.gunzipPrefix(response.body())).as("the sync flush makes it decodable now").isEqualTo("first line\n");
-        assertThat(response.done()).as("the response sleeps again").isFalse();
+        assertThat(exchange.chunks()).as("one block for one chunk").hasSize(1);
+        assertThat(Bodies.gunzipPrefix(exchange.response().body())).as("the sync flush makes it decodable now")
+                .isEqualTo("first line\n");
+        assertThat(exchange.isSleeping()).as("the response sleeps again").isTrue();
 
         // when: woken with a second chunk
         app.feed("second line\n");
-        server.run();
 
         // then
-        assertThat(response.chunks()).hasSize(2);
-        assertThat(Bodies.gunzipPrefix(response.body())).isEqualTo("first line\nsecond line\n");
+        assertThat(exchange.chunks()).hasSize(2);
+        assertThat(Bodies.gunzipPrefix(exchange.response().body())).isEqualTo("first line\nsecond line\n");
 
         // when: the app ends
         app.finish();
-        server.run();
 
         // then
-        assertThat(response.completed()).isTrue();
+        MockResponse response = exchange.awaitDone();
+        assertThat(response.isAborted()).as("completed, not cut").isFalse();
         assertThat(Bodies.gunzip(response.body())).isEqualTo("first line\nsecond line\n");
         assertThat(app.sleeps.get()).as("the app slept between chunks").isGreaterThanOrEqualTo(3);
         assertThat(app.closes).as("close() passed through exactly once").hasValue(1);
@@ -223,12 +217,10 @@ class GzipTest {
     @Test
     void headResponseGetsTheGzipHeadersButNoBodyBytes() {
         // given: a HEAD whose app yields no body (as Head makes it)
-        Map<String, Object> env = gzipRequest("/");
-        env.put("REQUEST_METHOD", "HEAD");
         Application app = new Gzip(fixed(TEXT, Closing.of("", "")));
 
         // when
-        Harness.Exchange response = server.serve(app, env);
+        MockResponse response = MockContainer.of(app).head("/").header("Accept-Encoding", ACCEPT).send();
 
         // then
         assertThat(response.header("Content-Encoding")).as("headers as for GET").isEqualTo("gzip");
@@ -237,7 +229,7 @@ class GzipTest {
 
     @Test
     void emptyGetBodyIsAnEmptyGzipStream() throws Exception {
-        Harness.Exchange response = server.serve(new Gzip(fixed(TEXT, Closing.of())), gzipRequest("/"));
+        MockResponse response = gzipRequest(new Gzip(fixed(TEXT, Closing.of())), "/").send();
 
         assertThat(response.header("Content-Encoding")).isEqualTo("gzip");
         assertThat(Bodies.gunzip(response.body())).isEmpty();
@@ -247,16 +239,16 @@ class GzipTest {
     void clientLeavingWhileAppSleepsClosesItOnce() {
         // given
         Sleeper app = new Sleeper(TEXT);
-        Harness.Exchange response = server.serve(new Gzip(app), gzipRequest("/stream"));
+        MockExchange exchange = gzipRequest(new Gzip(app), "/stream").start();
+        assertThat(exchange.isSleeping()).as("asleep until fed").isTrue();
         app.feed("x");
-        server.run();
+        assertThat(exchange.chunks()).as("one block out, asleep again").hasSize(1);
 
         // when
-        response.clientGone();
-        server.run();
+        exchange.disconnect();
 
         // then
-        assertThat(response.done()).isTrue();
+        assertThat(exchange.isDone()).isTrue();
         assertThat(app.closes).hasValue(1);
     }
 }

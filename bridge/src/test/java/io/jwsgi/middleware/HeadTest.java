@@ -7,24 +7,18 @@ import io.jwsgi.Application;
 import io.jwsgi.Environ;
 import io.jwsgi.Header;
 import io.jwsgi.fixture.Closing;
-import io.jwsgi.fixture.Harness;
 import io.jwsgi.fixture.Sleeper;
+import io.jwsgi.testing.MockContainer;
+import io.jwsgi.testing.MockExchange;
+import io.jwsgi.testing.MockResponse;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class HeadTest {
 
     private static final List<Header> HEADERS = List.of(new Header("Content-Type", "text/plain"),
             new Header("Content-Length", "9"), new Header("ETag", "\"v1\""));
-    private final Harness server = new Harness();
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
     @Test
     void headGetsTheGetHeadersWithoutBodyAndTheBodyIsClosedOnce() {
         // given: an app that only knows GET
@@ -37,14 +31,15 @@ class HeadTest {
         };
 
         // when
-        Harness.Exchange response = server.serve(new Head(app), Harness.environ("HEAD", "/doc"));
+        MockResponse response = MockContainer.of(new Head(app)).head("/doc").send();
 
         // then
         assertThat(seenMethod.get()).as("the app sees GET").isEqualTo("GET");
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.headers()).as("headers as for GET, Content-Length included").isEqualTo(HEADERS);
         assertThat(response.body()).as("no body").isEmpty();
-        assertThat(response.completed()).as("a HEAD response may stop short of its Content-Length").isTrue();
+        assertThat(response.isEnded() && !response.isAborted()).as("a HEAD response may stop short of its Content-Length")
+                .isTrue();
         assertThat(body.pulls).as("pulled only up to the first non-empty chunk").hasValue(1);
         assertThat(body.closes).hasValue(1);
     }
@@ -57,7 +52,7 @@ class HeadTest {
             return body;
         };
 
-        Harness.Exchange response = server.get(new Head(app), "/doc");
+        MockResponse response = MockContainer.of(new Head(app)).get("/doc").send();
 
         assertThat(response.text()).isEqualTo("abcdefghi");
         assertThat(body.closes).hasValue(1);
@@ -70,7 +65,7 @@ class HeadTest {
             return List.of();
         };
 
-        Harness.Exchange response = server.serve(new Head(app), Harness.environ("HEAD", "/"));
+        MockResponse response = MockContainer.of(new Head(app)).head("/").send();
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body()).isEmpty();
@@ -80,18 +75,18 @@ class HeadTest {
     void sleepingAppStillSleepsAndIsWokenForHeadAndClosedOnce() {
         // given: a long-poll app asked with HEAD
         Sleeper app = new Sleeper(List.of(new Header("Content-Type", "text/plain")));
-        Harness.Exchange response = server.serve(new Head(app), Harness.environ("HEAD", "/poll"));
+        MockExchange exchange = MockContainer.of(new Head(app)).head("/poll").start();
 
         // then: it sleeps as for GET
-        assertThat(response.done()).as("asleep until the first message").isFalse();
+        assertThat(exchange.isSleeping()).as("asleep until the first message").isTrue();
         assertThat(app.sleeps).hasValue(1);
 
         // when: woken with its first chunk
         app.feed("message");
-        server.run();
 
         // then: the response ends without a body, and without pulling further
-        assertThat(response.completed()).isTrue();
+        MockResponse response = exchange.awaitDone();
+        assertThat(response.isAborted()).as("completed, not cut").isFalse();
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body()).isEmpty();
         assertThat(app.closes).hasValue(1);
