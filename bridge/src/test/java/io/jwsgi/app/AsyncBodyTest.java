@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jwsgi.Application;
 import io.jwsgi.Header;
-import io.jwsgi.fixture.Harness;
+import io.jwsgi.Environ;
+import io.jwsgi.testing.EnvironBuilder;
+import io.jwsgi.testing.MockContainer;
+import io.jwsgi.testing.MockExchange;
+import io.jwsgi.testing.MockResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,13 +19,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class AsyncBodyTest {
 
     private static final List<Header> TEXT = List.of(new Header("Content-Type", "text/plain"));
-    private final Harness server = new Harness();
     private final AtomicReference<AsyncBody> body = new AtomicReference<>();
     private final AtomicInteger closeCallbacks = new AtomicInteger();
 
@@ -33,9 +36,15 @@ class AsyncBodyTest {
         return b;
     };
 
-    @AfterEach
-    void stop() {
-        server.close();
+    private MockExchange start(String target) {
+        MockExchange exchange = MockContainer.of(app).deadline(Duration.ofSeconds(20)).get(target).start();
+        assertThat(exchange.isSleeping()).as("nothing queued, the response sleeps").isTrue();
+        return exchange;
+    }
+
+    private static Map<String, Object> environWithInertSleepAndWake() {
+        return EnvironBuilder.of("GET", "/").set(Environ.ASYNC_SLEEP, (Runnable) () -> { })
+                .set(Environ.ASYNC_WAKE, (Runnable) () -> { }).build();
     }
 
     private static byte[] bytes(String s) {
@@ -45,43 +54,39 @@ class AsyncBodyTest {
     @Test
     void offeredChunksGoOutOneByOneAndEndEndsTheResponse() {
         // given: nothing queued, the response sleeps
-        Harness.Exchange response = server.get(app, "/feed");
-        assertThat(response.done()).isFalse();
-        assertThat(server.pending()).as("asleep, no turn queued").isZero();
+        MockExchange exchange = start("/feed");
 
         // when
         assertThat(body.get().offer(bytes("one"))).isTrue();
-        server.run();
 
         // then
-        assertThat(response.chunkTexts()).containsExactly("one");
-        assertThat(response.done()).isFalse();
+        assertThat(exchange.response().textChunks()).containsExactly("one");
+        assertThat(exchange.isSleeping()).as("asleep again, waiting for the next offer").isTrue();
 
         // when: two chunks, then the end
         body.get().offer(bytes("two"));
         body.get().offer(bytes("three"));
         body.get().end();
-        server.run();
 
         // then
-        assertThat(response.chunkTexts()).containsExactly("one", "two", "three");
-        assertThat(response.completed()).isTrue();
+        MockResponse response = exchange.awaitDone();
+        assertThat(response.textChunks()).containsExactly("one", "two", "three");
+        assertThat(response.isAborted()).as("completed, not cut").isFalse();
         assertThat(closeCallbacks).as("the server's close runs the callback once").hasValue(1);
         assertThat(body.get().offer(bytes("late"))).as("no offer after the end").isFalse();
     }
 
     @Test
     void clientGoneWhileSleepingRunsTheCloseCallbackOnceAndRefusesOffers() {
-        Harness.Exchange response = server.get(app, "/feed");
+        MockExchange exchange = start("/feed");
         body.get().offer(bytes("x"));
-        server.run();
+        assertThat(exchange.takeText()).isEqualTo("x");
 
         // when
-        response.clientGone();
-        server.run();
+        exchange.disconnect();
 
         // then
-        assertThat(response.done()).isTrue();
+        assertThat(exchange.isDone()).isTrue();
         assertThat(closeCallbacks).hasValue(1);
         assertThat(body.get().isClosed()).isTrue();
         assertThat(body.get().offer(bytes("y"))).isFalse();
@@ -89,38 +94,34 @@ class AsyncBodyTest {
 
     @Test
     void applicationClosingTheBodyEndsTheResponseAndDropsQueuedChunks() {
-        Harness.Exchange response = server.get(app, "/feed");
+        MockExchange exchange = start("/feed");
 
         body.get().offer(bytes("dropped"));
         body.get().close();
-        server.run();
 
-        assertThat(response.completed()).isTrue();
+        MockResponse response = exchange.awaitDone();
+        assertThat(response.isAborted()).as("completed, not cut").isFalse();
         assertThat(response.body()).isEmpty();
         assertThat(closeCallbacks).as("once, though both the app and the server closed it").hasValue(1);
     }
 
     @Test
     void failBeforeAnyBodyGives500AndAfterBodyCutsTheConnection() {
-        Harness.Exchange early = server.get(app, "/a");
+        MockExchange early = start("/a");
         body.get().fail(new IllegalStateException("upstream down"));
-        server.run();
-        assertThat(early.status()).isEqualTo(500);
+        assertThat(early.awaitDone().status()).isEqualTo(500);
 
-        Harness.Exchange late = server.get(app, "/b");
+        MockExchange late = start("/b");
         body.get().offer(bytes("partial"));
         body.get().fail(new java.io.IOException("upstream down"));
-        server.run();
-        assertThat(late.text()).isEqualTo("partial");
-        assertThat(late.aborted()).as("the client can tell the body is incomplete").isTrue();
+        MockResponse cut = late.awaitDone();
+        assertThat(cut.text()).isEqualTo("partial");
+        assertThat(cut.isAborted()).as("the client can tell the body is incomplete").isTrue();
     }
 
     @Test
     void capacityBoundsTheQueue() {
-        Map<String, Object> env = Harness.environ("GET", "/");
-        env.put("async.sleep", (Runnable) () -> { });
-        env.put("async.wake", (Runnable) () -> { });
-        AsyncBody bounded = AsyncBody.of(env, 2);
+        AsyncBody bounded = AsyncBody.of(environWithInertSleepAndWake(), 2);
 
         assertThat(bounded.offer(bytes("1"))).isTrue();
         assertThat(bounded.offer(bytes("2"))).isTrue();
@@ -130,10 +131,7 @@ class AsyncBodyTest {
 
     @Test
     void onCloseAfterCloseRunsAtOnce() {
-        Map<String, Object> env = Harness.environ("GET", "/");
-        env.put("async.sleep", (Runnable) () -> { });
-        env.put("async.wake", (Runnable) () -> { });
-        AsyncBody b = AsyncBody.of(env);
+        AsyncBody b = AsyncBody.of(environWithInertSleepAndWake());
         b.close();
         AtomicInteger ran = new AtomicInteger();
 
@@ -144,15 +142,16 @@ class AsyncBodyTest {
 
     @Test
     void environWithoutTheAsyncExtensionIsNamed() {
-        assertThatThrownBy(() -> AsyncBody.of(Harness.environ("GET", "/")))
+        assertThatThrownBy(() -> AsyncBody.of(EnvironBuilder.of("GET", "/")
+                .remove(Environ.ASYNC_SLEEP).remove(Environ.ASYNC_WAKE).build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("async.sleep")
                 .hasMessageContaining("got nothing");
     }
 
     @Test
     void producersOnOtherThreadsLoseNoChunkAndKeepTheirOrder() throws Exception {
-        // given: 4 producer threads offering 250 chunks each while the response runs on this thread
-        Harness.Exchange response = server.get(app, "/feed");
+        // given: 4 producer threads offering 250 chunks each while the response runs on the container's thread
+        MockExchange exchange = start("/feed");
         int producers = 4;
         int each = 250;
         CountDownLatch start = new CountDownLatch(1);
@@ -178,13 +177,15 @@ class AsyncBodyTest {
 
         // when
         start.countDown();
-        server.runUntil(() -> finished.getCount() == 0 && response.chunks().size() == producers * each);
+        for (int i = 0; i < producers * each; i++) {
+            exchange.takeChunk();
+        }
+        assertThat(finished.await(10, TimeUnit.SECONDS)).isTrue();
         body.get().end();
-        server.run();
 
         // then
-        assertThat(finished.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(response.completed()).isTrue();
+        MockResponse response = exchange.awaitDone();
+        assertThat(response.isAborted()).as("completed, not cut").isFalse();
         String[] received = response.text().split(";");
         assertThat(received).hasSize(producers * each);
         for (int p = 0; p < producers; p++) {
