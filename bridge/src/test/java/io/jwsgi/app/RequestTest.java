@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jwsgi.Environ;
-import io.jwsgi.fixture.Harness;
+import io.jwsgi.testing.EnvironBuilder;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -14,16 +14,10 @@ import org.junit.jupiter.api.Test;
 class RequestTest {
 
     private static Map<String, Object> post(String contentType, String body) {
-        Map<String, Object> env = Harness.environ("POST", "/say?room=lobby&tag=a&tag=b+c&flag");
-        env.put(Environ.SCRIPT_NAME, "/chat");
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        env.put(Environ.CONTENT_TYPE, contentType);
-        env.put(Environ.CONTENT_LENGTH, Integer.toString(bytes.length));
-        env.put(Environ.WSGI_INPUT, new ByteArrayInputStream(bytes));
-        env.put("HTTP_COOKIE", "session=abc123; theme=\"dark\"; session=second");
-        env.put("HTTP_USER_AGENT", "test/1.0");
-        env.put("HTTP_HOST", "example.com:8080");
-        return env;
+        return EnvironBuilder.of("POST", "/say?room=lobby&tag=a&tag=b+c&flag").scriptName("/chat")
+                .body(body.getBytes(StandardCharsets.UTF_8)).header("Content-Type", contentType)
+                .header("Cookie", "session=abc123; theme=\"dark\"; session=second")
+                .header("User-Agent", "test/1.0").header("Host", "example.com:8080").build();
     }
 
     @Test
@@ -107,9 +101,8 @@ class RequestTest {
 
     @Test
     void urlFallsBackToServerNameAndPortAndQuotesThePath() {
-        Map<String, Object> env = Harness.environ("GET", "/a b/é");
-        env.put(Environ.WSGI_URL_SCHEME, "https");
-        env.put(Environ.SERVER_PORT, "443");
+        Map<String, Object> env = EnvironBuilder.of("GET", "/a b/é").remove("HTTP_HOST")
+                .set(Environ.WSGI_URL_SCHEME, "https").set(Environ.SERVER_PORT, "443").build();
 
         assertThat(new Request(env).url()).isEqualTo("https://localhost/a%20b/%C3%A9");
     }

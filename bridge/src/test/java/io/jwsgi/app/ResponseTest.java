@@ -4,25 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jwsgi.Header;
-import io.jwsgi.fixture.Harness;
+import io.jwsgi.testing.MockContainer;
+import io.jwsgi.testing.MockResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ResponseTest {
 
-    private final Harness server = new Harness();
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
     @Test
     void htmlResponseStartsWithTypeAndLength() {
-        Harness.Exchange response = server.get((env, start) -> Response.ok().html("<p>héllo</p>").send(start), "/");
+        MockResponse response = MockContainer.of((env, start) -> Response.ok().html("<p>héllo</p>").send(start))
+                .get("/").send();
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.headers()).containsExactly(new Header("Content-Type", "text/html; charset=utf-8"),

@@ -7,7 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jwsgi.Application;
 import io.jwsgi.Header;
 import io.jwsgi.StartResponse;
-import io.jwsgi.fixture.Harness;
+import io.jwsgi.testing.MockContainer;
+import io.jwsgi.testing.MockResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +17,10 @@ import org.junit.jupiter.api.Test;
 
 class PipelineTest {
 
-    private final Harness server = new Harness();
     private static final List<String> CALLS = new ArrayList<>();
 
     @AfterEach
     void stop() {
-        server.close();
         CALLS.clear();
     }
 
@@ -43,7 +42,7 @@ class PipelineTest {
     void lastMiddlewareAddedIsOutermost() {
         Pipeline pipeline = Pipeline.of(HELLO).with(named("inner")).with(named("outer"));
 
-        Harness.Exchange response = server.get(pipeline, "/");
+        MockResponse response = MockContainer.of(pipeline).get("/").send();
 
         assertThat(CALLS).containsExactly("outer", "inner", "app");
         assertThat(response.text()).isEqualTo("hello");
@@ -55,7 +54,7 @@ class PipelineTest {
         Pipeline base = Pipeline.of(HELLO);
         Pipeline wrapped = base.with(named("m"));
 
-        server.get(base, "/");
+        MockContainer.of(base).get("/").send();
 
         assertThat(CALLS).containsExactly("app");
         assertThat(wrapped.layers()).hasSize(2);
@@ -75,7 +74,7 @@ class PipelineTest {
         Application app = (Application) Class.forName(Site.class.getName()).getConstructor().newInstance();
 
         // when
-        Harness.Exchange response = server.get(app, "/");
+        MockResponse response = MockContainer.of(app).get("/").send();
 
         // then
         assertThat(CALLS).containsExactly("logged", "app");
