@@ -8,8 +8,12 @@ import io.jwsgi.Application;
 import io.jwsgi.Environ;
 import io.jwsgi.Header;
 import io.jwsgi.fixture.Closing;
-import io.jwsgi.fixture.Harness;
 import io.jwsgi.fixture.Sleeper;
+import io.jwsgi.testing.EnvironBuilder;
+import io.jwsgi.testing.MockContainer;
+import io.jwsgi.testing.MockExchange;
+import io.jwsgi.testing.MockRequest;
+import io.jwsgi.testing.MockResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -17,31 +21,32 @@ import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class AccessLogTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-10-10T13:55:36Z"), ZoneOffset.UTC);
     private static final List<Header> TEXT = List.of(new Header("Content-Type", "text/plain"));
-    private final Harness server = new Harness();
+    private static final String TARGET = "/chat/poll?since=4";
+    private static final String PEER = "203.0.113.9";
+    private static final String REFERER = "https://example.com/";
+    private static final String AGENT = "curl/8.5.0";
     private final List<String> lines = new CopyOnWriteArrayList<>();
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     private AccessLog log(Application app, AccessLog.Format format) {
         return new AccessLog(app, format, (line, environ) -> lines.add(line), CLOCK);
     }
 
-    private static Map<String, Object> request() {
-        Map<String, Object> env = Harness.environ("GET", "/chat/poll?since=4");
-        env.put(Environ.REMOTE_ADDR, "203.0.113.9");
-        env.put("HTTP_REFERER", "https://example.com/");
-        env.put("HTTP_USER_AGENT", "curl/8.5.0");
-        return env;
+    /** The logged request, to serve. */
+    private static MockRequest request(Application app) {
+        return MockContainer.of(app).get(TARGET).environ(Environ.REMOTE_ADDR, PEER)
+                .header("Referer", REFERER).header("User-Agent", AGENT);
+    }
+
+    /** The same request as a bare environ, for calling the middleware directly. */
+    private static Map<String, Object> environ() {
+        return EnvironBuilder.of("GET", TARGET).set(Environ.REMOTE_ADDR, PEER)
+                .header("Referer", REFERER).header("User-Agent", AGENT).build();
     }
 
     /** The line without its last field, the duration, which varies. */
@@ -59,9 +64,10 @@ class AccessLogTest {
         };
 
         // when
-        server.serve(log(app, AccessLog.Format.COMBINED), request());
+        MockResponse response = request(log(app, AccessLog.Format.COMBINED)).send();
 
         // then
+        assertThat(response.isEnded() && !response.isAborted()).as("completed").isTrue();
         assertThat(lines).hasSize(1);
         assertThat(withoutDuration(lines.get(0))).isEqualTo("203.0.113.9 - - [10/Oct/2026:13:55:36 +0000]"
                 + " \"GET /chat/poll?since=4 HTTP/1.1\" 200 11 \"https://example.com/\" \"curl/8.5.0\"");
@@ -76,7 +82,7 @@ class AccessLogTest {
             return List.of();
         };
 
-        server.serve(log(app, AccessLog.Format.COMMON), request());
+        request(log(app, AccessLog.Format.COMMON)).send();
 
         assertThat(withoutDuration(lines.get(0)))
                 .isEqualTo("203.0.113.9 - - [10/Oct/2026:13:55:36 +0000] \"GET /chat/poll?since=4 HTTP/1.1\" 204 -");
@@ -85,7 +91,7 @@ class AccessLogTest {
     @Test
     void quotedFieldsCannotForgeLines() {
         // given: a user agent with a quote, a newline and non-ASCII text
-        Map<String, Object> env = request();
+        Map<String, Object> env = environ();
         env.put("HTTP_USER_AGENT", "evil\" 200 1\nforged é");
 
         // when
@@ -100,24 +106,24 @@ class AccessLogTest {
     void sleepingResponseIsLoggedOnceWhenItEndsWithAllItsBytes() {
         // given
         Sleeper app = new Sleeper(TEXT);
-        Harness.Exchange response = server.serve(log(app, AccessLog.Format.COMMON), request());
+        MockExchange exchange = request(log(app, AccessLog.Format.COMMON)).start();
+        assertThat(exchange.isSleeping()).as("asleep until fed").isTrue();
 
         // when: two chunks, each after a sleep
         app.feed("12345");
-        server.run();
-        assertThat(response.chunkTexts()).containsExactly("12345");
+        assertThat(exchange.response().textChunks()).containsExactly("12345");
         app.feed("678");
-        server.run();
-        assertThat(response.chunkTexts()).containsExactly("12345", "678");
+        assertThat(exchange.response().textChunks()).containsExactly("12345", "678");
 
         // then: nothing is logged while the response lives
         assertThat(lines).as("not logged before the end").isEmpty();
 
         // when
         app.finish();
-        server.run();
+        MockResponse response = exchange.awaitDone();
 
         // then
+        assertThat(response.isAborted()).as("completed, not cut").isFalse();
         assertThat(lines).hasSize(1);
         assertThat(withoutDuration(lines.get(0))).endsWith("\" 200 8");
         assertThat(app.closes).hasValue(1);
@@ -127,15 +133,16 @@ class AccessLogTest {
     void responseCutWhenTheClientLeavesIsLoggedAtClose() {
         // given
         Sleeper app = new Sleeper(TEXT);
-        Harness.Exchange response = server.serve(log(app, AccessLog.Format.COMMON), request());
+        MockExchange exchange = request(log(app, AccessLog.Format.COMMON)).start();
+        assertThat(exchange.isSleeping()).as("asleep until fed").isTrue();
         app.feed("abc");
-        server.run();
+        assertThat(exchange.response().textChunks()).containsExactly("abc");
 
         // when
-        response.clientGone();
-        server.run();
+        exchange.disconnect();
 
         // then
+        assertThat(exchange.isDone()).isTrue();
         assertThat(lines).as("logged on abort").hasSize(1);
         assertThat(withoutDuration(lines.get(0))).endsWith("\" 200 3");
         assertThat(app.closes).hasValue(1);
@@ -148,7 +155,7 @@ class AccessLogTest {
         };
         AccessLog logged = log(app, AccessLog.Format.COMMON);
 
-        assertThatThrownBy(() -> logged.call(request(), (s, h, e) -> data -> { }))
+        assertThatThrownBy(() -> logged.call(environ(), (s, h, e) -> data -> { }))
                 .isInstanceOf(IllegalStateException.class);
 
         assertThat(lines).hasSize(1);
@@ -172,7 +179,7 @@ class AccessLogTest {
             };
         };
 
-        Harness.Exchange response = server.serve(log(app, AccessLog.Format.COMMON), request());
+        MockResponse response = request(log(app, AccessLog.Format.COMMON)).send();
 
         assertThat(response.status()).as("the server's error page").isEqualTo(500);
         assertThat(withoutDuration(lines.get(0))).endsWith("\" 500 -");
@@ -185,7 +192,7 @@ class AccessLogTest {
             return List.of(bytes("56"));
         };
 
-        server.serve(log(app, AccessLog.Format.COMMON), request());
+        request(log(app, AccessLog.Format.COMMON)).send();
 
         assertThat(withoutDuration(lines.get(0))).endsWith("\" 200 6");
     }
