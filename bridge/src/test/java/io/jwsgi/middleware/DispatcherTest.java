@@ -7,23 +7,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jwsgi.Application;
 import io.jwsgi.Environ;
 import io.jwsgi.Header;
-import io.jwsgi.fixture.Harness;
 import io.jwsgi.fixture.Sleeper;
+import io.jwsgi.testing.MockContainer;
+import io.jwsgi.testing.MockExchange;
+import io.jwsgi.testing.MockResponse;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class DispatcherTest {
-
-    private final Harness server = new Harness();
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     /** Answers "name SCRIPT_NAME|PATH_INFO". */
     private static Application echo(String name) {
@@ -57,23 +51,22 @@ class DispatcherTest {
     })
     void longestPrefixAtASegmentBoundaryWinsAndMovesToScriptName(String path, String expected) {
         // given
-        Map<String, Object> env = Harness.environ("GET", "/");
-        env.put(Environ.SCRIPT_NAME, "/app");
-        env.put(Environ.PATH_INFO, path);
+        MockExchange exchange = MockContainer.of(site()).get("/").scriptName("/app")
+                .environ(Environ.PATH_INFO, path).start();
 
         // when
-        Harness.Exchange response = server.serve(site(), env);
+        MockResponse response = exchange.awaitDone();
 
         // then
         assertThat(response.text()).as("PATH_INFO %s", path).isEqualTo(expected);
-        assertThat(env.get(Environ.PATH_INFO)).as("the caller's environ is not changed").isEqualTo(path);
+        assertThat(exchange.environ().get(Environ.PATH_INFO)).as("the caller's environ is not changed").isEqualTo(path);
     }
 
     @Test
     void unmatchedPathWithoutFallbackIs404() {
         Dispatcher dispatcher = Dispatcher.builder().mount("/api", echo("api")).build();
 
-        Harness.Exchange response = server.get(dispatcher, "/other");
+        MockResponse response = MockContainer.of(dispatcher).get("/other").send();
 
         assertThat(response.status()).isEqualTo(404);
         assertThat(response.text()).isEqualTo("404 Not Found\n");
@@ -83,8 +76,10 @@ class DispatcherTest {
     void rootPrefixIsACatchAll() {
         Dispatcher dispatcher = new Dispatcher(echo("fallback"), Map.of("/", echo("root"), "/api", echo("api")));
 
-        assertThat(server.get(dispatcher, "/x").text()).isEqualTo("root |/x");
-        assertThat(server.get(dispatcher, "/api/x").text()).isEqualTo("api /api|/x");
+        MockContainer container = MockContainer.of(dispatcher);
+
+        assertThat(container.get("/x").send().text()).isEqualTo("root |/x");
+        assertThat(container.get("/api/x").send().text()).isEqualTo("api /api|/x");
     }
 
     @Test
@@ -101,19 +96,18 @@ class DispatcherTest {
         // given
         Sleeper chat = new Sleeper(List.of(new Header("Content-Type", "text/plain")));
         Dispatcher dispatcher = Dispatcher.builder().mount("/chat", chat).build();
-        Harness.Exchange response = server.get(dispatcher, "/chat/poll");
+        MockExchange exchange = MockContainer.of(dispatcher).get("/chat/poll").start();
+        assertThat(exchange.isSleeping()).as("asleep until fed").isTrue();
         assertThat(chat.environ.get(Environ.PATH_INFO)).isEqualTo("/poll");
 
         // when / then
         chat.feed("m1");
-        server.run();
-        assertThat(response.chunkTexts()).containsExactly("m1");
+        assertThat(exchange.response().textChunks()).containsExactly("m1");
         chat.feed("m2");
-        server.run();
-        assertThat(response.chunkTexts()).containsExactly("m1", "m2");
+        assertThat(exchange.response().textChunks()).containsExactly("m1", "m2");
         chat.finish();
-        server.run();
-        assertThat(response.completed()).isTrue();
+        MockResponse response = exchange.awaitDone();
+        assertThat(response.isAborted()).as("completed, not cut").isFalse();
         assertThat(chat.closes).hasValue(1);
     }
 }
