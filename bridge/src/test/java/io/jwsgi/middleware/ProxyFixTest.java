@@ -6,19 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jwsgi.Application;
 import io.jwsgi.Environ;
 import io.jwsgi.Header;
-import io.jwsgi.fixture.Harness;
 import io.jwsgi.fixture.Sleeper;
+import io.jwsgi.testing.MockContainer;
+import io.jwsgi.testing.MockExchange;
+import io.jwsgi.testing.MockRequest;
+import io.jwsgi.testing.MockResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ProxyFixTest {
 
-    private final Harness server = new Harness();
     private final AtomicReference<Map<String, Object>> seen = new AtomicReference<>();
     private final Application app = (env, start) -> {
         seen.set(env);
@@ -26,34 +27,30 @@ class ProxyFixTest {
         return List.of();
     };
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
-    private Map<String, Object> forwarded(String peer) {
-        Map<String, Object> env = Harness.environ("GET", "/x");
-        env.put(Environ.SCRIPT_NAME, "/app");
-        env.put(Environ.REMOTE_ADDR, peer);
-        env.put("HTTP_HOST", "internal:8080");
-        env.put("HTTP_X_FORWARDED_FOR", "198.51.100.7, 203.0.113.9");
-        env.put("HTTP_X_FORWARDED_PROTO", "https");
-        env.put("HTTP_X_FORWARDED_HOST", "example.com");
-        env.put("HTTP_X_FORWARDED_PORT", "8443");
-        env.put("HTTP_X_FORWARDED_PREFIX", "/public/");
-        return env;
+    /** A request to {@code fix} from {@code peer}, carrying every forwarded header; the server listens on 8080. */
+    private static MockRequest forwarded(Application fix, String peer) {
+        return MockContainer.of(fix).get("/x").scriptName("/app")
+                .environ(Environ.REMOTE_ADDR, peer)
+                .environ(Environ.SERVER_PORT, "8080")
+                .environ("HTTP_HOST", "internal:8080")
+                .header("X-Forwarded-For", "198.51.100.7, 203.0.113.9")
+                .header("X-Forwarded-Proto", "https")
+                .header("X-Forwarded-Host", "example.com")
+                .header("X-Forwarded-Port", "8443")
+                .header("X-Forwarded-Prefix", "/public/");
     }
 
     @Test
     void untrustedPeerChangesNothing() {
         // given: headers from a peer that is not a configured proxy
-        Map<String, Object> env = forwarded("192.0.2.66");
+        MockExchange exchange = forwarded(ProxyFix.trusting("10.0.0.5").forwardedFor(1).proto(1).host(1).port(1)
+                .prefix(1).wrap(app), "192.0.2.66").start();
 
         // when
-        server.serve(ProxyFix.trusting("10.0.0.5").forwardedFor(1).proto(1).host(1).port(1).prefix(1).wrap(app), env);
+        exchange.awaitDone();
 
         // then
-        assertThat(seen.get()).as("the very same environ, untouched").isSameAs(env);
+        assertThat(seen.get()).as("the very same environ, untouched").isSameAs(exchange.environ());
         assertThat(seen.get().get(Environ.REMOTE_ADDR)).isEqualTo("192.0.2.66");
         assertThat(seen.get().get(Environ.WSGI_URL_SCHEME)).isEqualTo("http");
     }
@@ -61,8 +58,8 @@ class ProxyFixTest {
     @Test
     void trustedPeerAppliesEachHeaderItIsConfiguredFor() {
         // when
-        server.serve(ProxyFix.trusting("10.0.0.5").forwardedFor(1).proto(1).host(1).port(1).prefix(1).wrap(app),
-                forwarded("10.0.0.5"));
+        forwarded(ProxyFix.trusting("10.0.0.5").forwardedFor(1).proto(1).host(1).port(1).prefix(1).wrap(app),
+                "10.0.0.5").send();
 
         // then
         Map<String, Object> env = seen.get();
@@ -79,7 +76,7 @@ class ProxyFixTest {
 
     @Test
     void defaultsBelieveOnlyForAndProto() {
-        server.serve(ProxyFix.trusting("10.0.0.5").wrap(app), forwarded("10.0.0.5"));
+        forwarded(ProxyFix.trusting("10.0.0.5").wrap(app), "10.0.0.5").send();
 
         Map<String, Object> env = seen.get();
         assertThat(env.get(Environ.REMOTE_ADDR)).isEqualTo("203.0.113.9");
@@ -100,10 +97,8 @@ class ProxyFixTest {
         "198.51.100.7                       | 0 | 10.0.0.5",
     })
     void onlyTheConfiguredNumberOfHopsIsBelieved(String header, int hops, String remoteAddr) {
-        Map<String, Object> env = forwarded("10.0.0.5");
-        env.put("HTTP_X_FORWARDED_FOR", header);
-
-        server.serve(ProxyFix.trusting("10.0.0.5").forwardedFor(hops).wrap(app), env);
+        forwarded(ProxyFix.trusting("10.0.0.5").forwardedFor(hops).wrap(app), "10.0.0.5")
+                .environ("HTTP_X_FORWARDED_FOR", header).send();
 
         assertThat(seen.get().get(Environ.REMOTE_ADDR)).isEqualTo(remoteAddr);
     }
@@ -141,13 +136,12 @@ class ProxyFixTest {
 
     @Test
     void invalidForwardedValuesAreIgnored() {
-        Map<String, Object> env = forwarded("10.0.0.5");
-        env.put("HTTP_X_FORWARDED_PROTO", "gopher");
-        env.put("HTTP_X_FORWARDED_HOST", "[::1");
-        env.put("HTTP_X_FORWARDED_PORT", "99999");
-        env.put("HTTP_X_FORWARDED_PREFIX", "no-slash");
-
-        server.serve(ProxyFix.trusting("10.0.0.5").proto(1).host(1).port(1).prefix(1).wrap(app), env);
+        forwarded(ProxyFix.trusting("10.0.0.5").proto(1).host(1).port(1).prefix(1).wrap(app), "10.0.0.5")
+                .environ("HTTP_X_FORWARDED_PROTO", "gopher")
+                .environ("HTTP_X_FORWARDED_HOST", "[::1")
+                .environ("HTTP_X_FORWARDED_PORT", "99999")
+                .environ("HTTP_X_FORWARDED_PREFIX", "no-slash")
+                .send();
 
         Map<String, Object> seenEnv = seen.get();
         assertThat(seenEnv.get(Environ.WSGI_URL_SCHEME)).isEqualTo("http");
@@ -157,21 +151,34 @@ class ProxyFixTest {
     }
 
     @Test
+    void forwardedPortWithoutAHostHeaderSetsOnlyTheServerPort() {
+        // given: a request without Host, so SERVER_NAME and SERVER_PORT are all there is
+        forwarded(ProxyFix.trusting("10.0.0.5").port(1).wrap(app), "10.0.0.5").without("HTTP_HOST").send();
+
+        // then
+        Map<String, Object> env = seen.get();
+        assertThat(env.get(Environ.SERVER_PORT)).isEqualTo("8443");
+        assertThat(env.get(Environ.SERVER_NAME)).isEqualTo("localhost");
+        assertThat(env).as("no Host header is invented").doesNotContainKey("HTTP_HOST");
+        assertThat(env.get(ProxyFix.ORIGINAL)).as("no Host among the replaced values").isEqualTo(Map.of(
+                Environ.REMOTE_ADDR, "10.0.0.5", Environ.WSGI_URL_SCHEME, "http", Environ.SERVER_PORT, "8080"));
+    }
+
+    @Test
     void sleepingAppBehindItStreamsChunkByChunkAndClosesOnce() {
         Sleeper sleeper = new Sleeper(List.of(new Header("Content-Type", "text/plain")));
-        Harness.Exchange response = server.serve(ProxyFix.trusting("10.0.0.5").wrap(sleeper), forwarded("10.0.0.5"));
+        MockExchange exchange = forwarded(ProxyFix.trusting("10.0.0.5").wrap(sleeper), "10.0.0.5").start();
+        assertThat(exchange.isSleeping()).as("asleep until fed").isTrue();
         assertThat(sleeper.environ.get(Environ.REMOTE_ADDR)).isEqualTo("203.0.113.9");
 
         sleeper.feed("a");
-        server.run();
-        assertThat(response.chunkTexts()).containsExactly("a");
+        assertThat(exchange.response().textChunks()).containsExactly("a");
         sleeper.feed("b");
-        server.run();
-        assertThat(response.chunkTexts()).containsExactly("a", "b");
+        assertThat(exchange.response().textChunks()).containsExactly("a", "b");
         sleeper.finish();
-        server.run();
 
-        assertThat(response.completed()).isTrue();
+        MockResponse response = exchange.awaitDone();
+        assertThat(response.isAborted()).as("completed, not cut").isFalse();
         assertThat(sleeper.closes).hasValue(1);
     }
 }
