@@ -7,32 +7,26 @@ import io.jwsgi.Application;
 import io.jwsgi.Environ;
 import io.jwsgi.Header;
 import io.jwsgi.fixture.Closing;
-import io.jwsgi.fixture.Harness;
 import io.jwsgi.fixture.Sleeper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.jwsgi.testing.MockContainer;
+import io.jwsgi.testing.MockExchange;
+import io.jwsgi.testing.MockRequest;
+import io.jwsgi.testing.MockResponse;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ErrorPagesTest {
 
     private static final List<Header> TEXT = List.of(new Header("Content-Type", "text/plain"));
-    private final Harness server = new Harness();
-    private final StringWriter errors = new StringWriter();
 
-    @AfterEach
-    void stop() {
-        server.close();
+    private static MockRequest request(Application app) {
+        return MockContainer.of(app).get("/boom");
     }
 
-    private Map<String, Object> request() {
-        Map<String, Object> env = Harness.environ("GET", "/boom");
-        env.put(Environ.WSGI_ERRORS, new PrintWriter(errors, true));
-        return env;
+    private static void assertCompleted(MockResponse response) {
+        assertThat(response.isEnded() && !response.isAborted()).as("completed, not cut: %s", response).isTrue();
     }
 
     private static Application throwingInCall() {
@@ -44,22 +38,22 @@ class ErrorPagesTest {
     @Test
     void exceptionInCallBecomesA500PageWithoutTheTrace() {
         // when
-        Harness.Exchange response = server.serve(new ErrorPages(throwingInCall()), request());
+        MockResponse response = request(new ErrorPages(throwingInCall())).send();
 
         // then
         assertThat(response.status()).isEqualTo(500);
         assertThat(response.header("Content-Type")).isEqualTo("text/html; charset=utf-8");
         assertThat(response.text()).as("a page").contains("Internal Server Error")
                 .as("never the exception by default").doesNotContain("secret").doesNotContain("IllegalStateException");
-        assertThat(response.completed()).isTrue();
-        assertThat(errors.toString()).as("the error is logged to wsgi.errors, with its trace")
+        assertCompleted(response);
+        assertThat(response.errors()).as("the error is logged to wsgi.errors, with its trace")
                 .contains("GET /boom").contains("IllegalStateException: secret").contains("\tat ");
     }
 
     @Test
     void debugModeShowsTheTraceHtmlEscaped() {
         // when
-        Harness.Exchange response = server.serve(new ErrorPages(throwingInCall(), true), request());
+        MockResponse response = request(new ErrorPages(throwingInCall(), true)).send();
 
         // then
         assertThat(response.status()).isEqualTo(500);
@@ -79,12 +73,12 @@ class ErrorPagesTest {
         };
 
         // when
-        Harness.Exchange response = server.serve(new ErrorPages(app), request());
+        MockResponse response = request(new ErrorPages(app)).send();
 
         // then
         assertThat(response.status()).as("replaced through excInfo").isEqualTo(500);
         assertThat(response.header("Content-Type")).isEqualTo("text/html; charset=utf-8");
-        assertThat(response.completed()).isTrue();
+        assertCompleted(response);
         assertThat(closes).as("the failed body is still closed, once").hasValue(1);
     }
 
@@ -98,12 +92,12 @@ class ErrorPagesTest {
         };
 
         // when
-        Harness.Exchange response = server.serve(new ErrorPages(app), request());
+        MockResponse response = request(new ErrorPages(app)).send();
 
         // then
         assertThat(response.status()).as("the head went out with the first chunk").isEqualTo(200);
         assertThat(response.text()).as("no page glued onto the body").isEqualTo("chunk");
-        assertThat(response.aborted()).as("the server cuts the connection").isTrue();
+        assertThat(response.isAborted()).as("the server cuts the connection").isTrue();
         assertThat(closes).hasValue(1);
     }
 
@@ -117,10 +111,10 @@ class ErrorPagesTest {
         };
 
         // when
-        Harness.Exchange response = server.serve(new ErrorPages(app), request());
+        MockResponse response = request(new ErrorPages(app)).send();
 
         // then
-        assertThat(response.chunkTexts()).containsExactly("a", "b");
+        assertThat(response.textChunks()).containsExactly("a", "b");
         assertThat(body.pulls).as("one pull per chunk").hasValue(3);
         assertThat(body.closes).hasValue(1);
     }
@@ -129,20 +123,18 @@ class ErrorPagesTest {
     void sleepingAppPassesChunkByChunkAndClosesOnce() {
         // given
         Sleeper app = new Sleeper(TEXT);
-        Harness.Exchange response = server.serve(new ErrorPages(app), request());
+        MockExchange exchange = request(new ErrorPages(app)).start();
+        assertThat(exchange.isSleeping()).as("asleep until fed").isTrue();
 
         // when / then: each wake delivers exactly its chunk
         app.feed("one");
-        server.run();
-        assertThat(response.chunkTexts()).containsExactly("one");
+        assertThat(exchange.response().textChunks()).containsExactly("one");
         app.feed("two");
-        server.run();
-        assertThat(response.chunkTexts()).containsExactly("one", "two");
-        assertThat(response.done()).isFalse();
+        assertThat(exchange.response().textChunks()).containsExactly("one", "two");
+        assertThat(exchange.isSleeping()).as("asleep again, not ended").isTrue();
         app.finish();
-        server.run();
 
-        assertThat(response.completed()).isTrue();
+        assertCompleted(exchange.awaitDone());
         assertThat(app.closes).hasValue(1);
     }
 
@@ -150,7 +142,6 @@ class ErrorPagesTest {
     void appFailingWhenWokenBeforeAnyBodyGetsThePage() {
         // given: an app that sleeps first and fails when woken
         AtomicInteger closes = new AtomicInteger();
-        Map<String, Object> env = request();
         Application app = (environ, start) -> {
             start.start("200 OK", TEXT);
             return new FailingBody(closes, 1, false) {
@@ -160,16 +151,16 @@ class ErrorPagesTest {
                 }
             };
         };
-        Harness.Exchange response = server.serve(new ErrorPages(app), env);
-        assertThat(response.done()).as("asleep").isFalse();
+        MockExchange exchange = request(new ErrorPages(app)).start();
+        assertThat(exchange.isSleeping()).as("asleep").isTrue();
 
         // when
-        ((Runnable) env.get(Environ.ASYNC_WAKE)).run();
-        server.run();
+        exchange.wake();
 
         // then
+        MockResponse response = exchange.awaitDone();
         assertThat(response.status()).isEqualTo(500);
-        assertThat(response.completed()).isTrue();
+        assertCompleted(response);
         assertThat(closes).hasValue(1);
     }
 
