@@ -5,23 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jwsgi.Application;
 import io.jwsgi.Header;
-import io.jwsgi.fixture.Harness;
 import io.jwsgi.middleware.Gzip;
+import io.jwsgi.testing.MockContainer;
+import io.jwsgi.testing.MockExchange;
+import io.jwsgi.testing.MockRequest;
+import io.jwsgi.testing.MockResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class SseStreamTest {
 
-    private final Harness server = new Harness();
     private final AtomicReference<SseStream> stream = new AtomicReference<>();
     private final AtomicInteger closed = new AtomicInteger();
     private final Application app = (environ, startResponse) -> {
@@ -31,9 +31,11 @@ class SseStreamTest {
         return events;
     };
 
-    @AfterEach
-    void stop() {
-        server.close();
+    /** Opens the stream and waits for it to sleep after its opening comment. */
+    private static MockExchange open(MockRequest request) {
+        MockExchange exchange = request.start();
+        assertThat(exchange.isSleeping()).as("the stream sleeps until an event").isTrue();
+        return exchange;
     }
 
     private static String encode(SseStream.Event event) {
@@ -89,42 +91,42 @@ class SseStreamTest {
     @Test
     void streamSendsHeadersAndOpeningCommentAtOnceThenEventsOneByOne() {
         // when
-        Harness.Exchange response = server.get(app, "/events");
+        MockExchange exchange = open(MockContainer.of(app).get("/events"));
 
         // then: the head went out with the opening comment, and the stream sleeps
+        MockResponse response = exchange.response();
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.header("Content-Type")).isEqualTo("text/event-stream");
         assertThat(response.header("Cache-Control")).isEqualTo("no-cache");
         assertThat(response.header("Access-Control-Allow-Origin")).isEqualTo("*");
         assertThat(response.header("Content-Length")).isNull();
-        assertThat(response.chunkTexts()).containsExactly(": open\n\n");
-        assertThat(response.done()).isFalse();
+        assertThat(response.textChunks()).containsExactly(": open\n\n");
+        assertThat(response.isEnded()).isFalse();
 
         // when
         stream.get().send("chat", "hi");
-        server.run();
         stream.get().send(SseStream.Event.of("there").id("2"));
-        server.run();
 
         // then
-        assertThat(response.chunkTexts()).containsExactly(": open\n\n", "event: chat\ndata: hi\n\n", "id: 2\ndata: there\n\n");
+        assertThat(exchange.response().textChunks()).containsExactly(": open\n\n", "event: chat\ndata: hi\n\n", "id: 2\ndata: there\n\n");
 
         // when
         stream.get().end();
-        server.run();
 
         // then
-        assertThat(response.completed()).isTrue();
+        MockResponse ended = exchange.awaitDone();
+        assertThat(ended.isAborted()).as("completed, not cut").isFalse();
+        assertThat(ended.closeCount()).as("the stream is closed once").isEqualTo(1);
         assertThat(closed).hasValue(1);
     }
 
     @Test
     void clientGoneIsObservableThroughOnClose() {
-        Harness.Exchange response = server.get(app, "/events");
+        MockExchange exchange = open(MockContainer.of(app).get("/events"));
 
-        response.clientGone();
-        server.run();
+        exchange.disconnect();
 
+        assertThat(exchange.isDone()).isTrue();
         assertThat(closed).hasValue(1);
         assertThat(stream.get().isOpen()).isFalse();
         assertThat(stream.get().send("x")).as("sending after the end is refused").isFalse();
@@ -132,13 +134,12 @@ class SseStreamTest {
 
     @Test
     void gzipLeavesTheEventStreamAlone() {
-        Map<String, Object> env = Harness.environ("GET", "/events");
-        env.put("HTTP_ACCEPT_ENCODING", "gzip");
+        MockExchange exchange = open(MockContainer.of(new Gzip(app)).get("/events").header("Accept-Encoding", "gzip"));
 
-        Harness.Exchange response = server.serve(new Gzip(app), env);
+        MockResponse response = exchange.response();
 
         assertThat(response.header("Content-Encoding")).isNull();
-        assertThat(response.chunkTexts()).containsExactly(": open\n\n");
+        assertThat(response.textChunks()).containsExactly(": open\n\n");
     }
 
     @Test
@@ -146,15 +147,16 @@ class SseStreamTest {
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
         try {
             // given
-            Harness.Exchange response = server.get(app, "/events");
+            MockExchange exchange = open(MockContainer.of(app).get("/events"));
 
             // when
             ScheduledFuture<?> task = stream.get().heartbeat(scheduler, Duration.ofMillis(10));
-            server.runUntil(() -> response.chunkTexts().contains(":\n\n"));
 
             // then: a heartbeat went out; closing the stream cancels the task
-            response.clientGone();
-            server.run();
+            assertThat(exchange.takeText()).isEqualTo(": open\n\n");
+            assertThat(exchange.takeText()).as("the heartbeat comment").isEqualTo(":\n\n");
+            exchange.disconnect();
+            assertThat(exchange.isDone()).isTrue();
             assertThat(task.isCancelled()).isTrue();
             assertThat(closed).hasValue(1);
         } finally {
