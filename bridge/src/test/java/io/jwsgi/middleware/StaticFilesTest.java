@@ -8,8 +8,11 @@ import io.jwsgi.Application;
 import io.jwsgi.Environ;
 import io.jwsgi.Header;
 import io.jwsgi.app.FileWrapper;
-import io.jwsgi.fixture.Harness;
 import io.jwsgi.fixture.Sleeper;
+import io.jwsgi.testing.MockContainer;
+import io.jwsgi.testing.MockExchange;
+import io.jwsgi.testing.MockRequest;
+import io.jwsgi.testing.MockResponse;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -21,11 +24,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +43,6 @@ class StaticFilesTest {
     Path tmp;
     private Path root;
     private byte[] big;
-    private final Harness server = new Harness();
 
     @BeforeEach
     void createFiles() throws IOException {
@@ -64,27 +64,39 @@ class StaticFilesTest {
         Files.createSymbolicLink(root.resolve("link-in.txt"), root.resolve("hello.txt"));
     }
 
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
     private StaticFiles files() {
         return StaticFiles.directory(root);
     }
 
-    private Harness.Exchange get(Application app, String path, String... headers) {
-        Map<String, Object> env = Harness.environ("GET", "/");
-        env.put(Environ.PATH_INFO, path);
-        for (int i = 0; i < headers.length; i += 2) {
-            env.put(headers[i], headers[i + 1]);
+    /** A request whose PATH_INFO is {@code path} as given, already decoded as by a server. */
+    private static MockRequest request(Application app, String method, String path) {
+        return MockContainer.of(app).request(method, "/").environ(Environ.PATH_INFO, path);
+    }
+
+    /** Serves a GET of {@code path}, with environ keys and values given in pairs. */
+    private static MockResponse get(Application app, String path, String... keysAndValues) {
+        MockRequest request = request(app, "GET", path);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            request.environ(keysAndValues[i], keysAndValues[i + 1]);
         }
-        return server.serve(app, env);
+        return request.send();
+    }
+
+    private static void assertCompleted(MockResponse response) {
+        assertThat(response.isEnded() && !response.isAborted()).as("completed, not cut: %s", response).isTrue();
+    }
+
+    /** A server file wrapper that records the channels it is given. */
+    private static FileWrapper recording(List<ReadableByteChannel> channels) {
+        return (channel, length, blockSize) -> {
+            channels.add(channel);
+            return FileWrapper.DEFAULT.wrap(channel, length, blockSize);
+        };
     }
 
     @Test
     void fileIsServedWithTypeLengthAndValidators() {
-        Harness.Exchange response = get(files(), "/hello.txt");
+        MockResponse response = get(files(), "/hello.txt");
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.text()).isEqualTo(HELLO);
@@ -95,12 +107,12 @@ class StaticFilesTest {
                 + Long.toHexString(MODIFIED.toEpochMilli()) + "\"");
         assertThat(response.header("Accept-Ranges")).isEqualTo("bytes");
         assertThat(response.header("Cache-Control")).as("only when maxAge is set").isNull();
-        assertThat(response.completed()).isTrue();
+        assertCompleted(response);
     }
 
     @Test
     void directoryPathServesItsIndexAndMaxAgeSetsCacheControl() {
-        Harness.Exchange response = get(files().maxAge(Duration.ofHours(1)), "/");
+        MockResponse response = get(files().maxAge(Duration.ofHours(1)), "/");
 
         assertThat(response.text()).isEqualTo("<!DOCTYPE html><title>home</title>");
         assertThat(response.header("Content-Type")).isEqualTo("text/html; charset=utf-8");
@@ -116,12 +128,11 @@ class StaticFilesTest {
 
     @Test
     void headSendsHeadersWithoutOpeningTheFile() {
-        Map<String, Object> env = Harness.environ("HEAD", "/hello.txt");
-        env.put(FileWrapper.KEY, (FileWrapper) (channel, length, blockSize) -> {
-            throw new AssertionError("HEAD must not open the file");
-        });
-
-        Harness.Exchange response = server.serve(files(), env);
+        MockResponse response = MockContainer.of(files()).head("/hello.txt")
+                .environ(FileWrapper.KEY, (FileWrapper) (channel, length, blockSize) -> {
+                    throw new AssertionError("HEAD must not open the file");
+                })
+                .send();
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.header("Content-Length")).isEqualTo(Integer.toString(HELLO.length()));
@@ -130,7 +141,7 @@ class StaticFilesTest {
 
     @Test
     void otherMethodsGet405WithAllow() {
-        Harness.Exchange response = server.serve(files(), Harness.environ("POST", "/hello.txt"));
+        MockResponse response = request(files(), "POST", "/hello.txt").send();
 
         assertThat(response.status()).isEqualTo(405);
         assertThat(response.header("Allow")).isEqualTo("GET, HEAD");
@@ -151,7 +162,7 @@ class StaticFilesTest {
     void conditionalGet(String scenario, String key, String value, int status) {
         String etag = "\"" + Long.toHexString(HELLO.length()) + "-" + Long.toHexString(MODIFIED.toEpochMilli()) + "\"";
 
-        Harness.Exchange response = get(files(), "/hello.txt", key, value.replace("ETAG", etag));
+        MockResponse response = get(files(), "/hello.txt", key, value.replace("ETAG", etag));
 
         assertThat(response.status()).as(scenario).isEqualTo(status);
         if (status == 304) {
@@ -165,7 +176,7 @@ class StaticFilesTest {
 
     @Test
     void ifNoneMatchWinsOverIfModifiedSince() {
-        Harness.Exchange response = get(files(), "/hello.txt", "HTTP_IF_NONE_MATCH", "\"other\"",
+        MockResponse response = get(files(), "/hello.txt", "HTTP_IF_NONE_MATCH", "\"other\"",
                 "HTTP_IF_MODIFIED_SINCE", LAST_MODIFIED);
 
         assertThat(response.status()).as("a changed tag means changed, whatever the date").isEqualTo(200);
@@ -182,20 +193,20 @@ class StaticFilesTest {
         "bytes=oops       | 200 | ''             | ALL",
     })
     void singleSuffixAndOpenRangesAreServedPartially(String range, int status, String contentRange, String body) {
-        Harness.Exchange response = get(files(), "/hello.txt", "HTTP_RANGE", range);
+        MockResponse response = get(files(), "/hello.txt", "HTTP_RANGE", range);
 
         assertThat(response.status()).isEqualTo(status);
         String expected = body.equals("ALL") ? HELLO : body.replace("\\n", "\n");
         assertThat(response.text()).isEqualTo(expected);
         assertThat(response.header("Content-Length")).isEqualTo(Integer.toString(expected.length()));
         assertThat(response.header("Content-Range")).isEqualTo(contentRange.isEmpty() ? null : contentRange);
-        assertThat(response.completed()).isTrue();
+        assertCompleted(response);
     }
 
     @ParameterizedTest(name = "Range {0} -> 416")
     @CsvSource({"bytes=20-", "bytes=100-200", "bytes=-0"})
     void unsatisfiableRangeIs416WithTheLength(String range) {
-        Harness.Exchange response = get(files(), "/hello.txt", "HTTP_RANGE", range);
+        MockResponse response = get(files(), "/hello.txt", "HTTP_RANGE", range);
 
         assertThat(response.status()).isEqualTo(416);
         assertThat(response.header("Content-Range")).isEqualTo("bytes */20");
@@ -204,8 +215,8 @@ class StaticFilesTest {
 
     @Test
     void ifRangeNamingAnotherVersionGivesTheWholeFile() {
-        Harness.Exchange stale = get(files(), "/hello.txt", "HTTP_RANGE", "bytes=0-4", "HTTP_IF_RANGE", "\"old\"");
-        Harness.Exchange current = get(files(), "/hello.txt", "HTTP_RANGE", "bytes=0-4", "HTTP_IF_RANGE", LAST_MODIFIED);
+        MockResponse stale = get(files(), "/hello.txt", "HTTP_RANGE", "bytes=0-4", "HTTP_IF_RANGE", "\"old\"");
+        MockResponse current = get(files(), "/hello.txt", "HTTP_RANGE", "bytes=0-4", "HTTP_IF_RANGE", LAST_MODIFIED);
 
         assertThat(stale.status()).isEqualTo(200);
         assertThat(stale.text()).isEqualTo(HELLO);
@@ -215,7 +226,7 @@ class StaticFilesTest {
 
     @Test
     void largeFileIsSentInBlocksNeverWhole() {
-        Harness.Exchange response = get(files(), "/big.bin");
+        MockResponse response = get(files(), "/big.bin");
 
         assertThat(response.header("Content-Type")).isEqualTo("application/octet-stream");
         assertThat(response.chunks()).as("64 KiB blocks").extracting(c -> c.length)
@@ -225,7 +236,7 @@ class StaticFilesTest {
 
     @Test
     void blockSizeIsConfigurableAndRangesOfLargeFilesAreExact() {
-        Harness.Exchange response = get(files().blockSize(1000), "/big.bin", "HTTP_RANGE", "bytes=100000-102499");
+        MockResponse response = get(files().blockSize(1000), "/big.bin", "HTTP_RANGE", "bytes=100000-102499");
 
         assertThat(response.status()).isEqualTo(206);
         assertThat(response.chunks()).extracting(c -> c.length).containsExactly(1000, 1000, 500);
@@ -234,11 +245,11 @@ class StaticFilesTest {
 
     @Test
     void emptyFileIsServedEmpty() {
-        Harness.Exchange response = get(files(), "/empty.txt");
+        MockResponse response = get(files(), "/empty.txt");
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.header("Content-Length")).isEqualTo("0");
-        assertThat(response.completed()).isTrue();
+        assertCompleted(response);
     }
 
     @ParameterizedTest(name = "{0}: PATH_INFO {1} -> {2}")
@@ -261,7 +272,7 @@ class StaticFilesTest {
         "symlink to a directory outside         | /dir-out/secret.txt                | 404",
     })
     void traversalAttemptsAreRefusedWithoutDisclosure(String attempt, String pathInfo, int status) {
-        Harness.Exchange response = get(files(), pathInfo.replace("\\u0000", "\0"));
+        MockResponse response = get(files(), pathInfo.replace("\\u0000", "\0"));
 
         assertThat(response.status()).as(attempt).isEqualTo(status);
         assertThat(response.text()).as(attempt + ": nothing of the file").doesNotContain("TOP SECRET")
@@ -272,7 +283,7 @@ class StaticFilesTest {
     void absolutePathOfAFileOutsideIsNotServed() {
         String absolute = tmp.resolve("outside/secret.txt").toAbsolutePath().toString();
 
-        Harness.Exchange response = get(files(), "/" + absolute);
+        MockResponse response = get(files(), "/" + absolute);
 
         assertThat(response.status()).isIn(400, 404);
         assertThat(response.text()).doesNotContain("TOP SECRET");
@@ -298,21 +309,17 @@ class StaticFilesTest {
         assertThat(get(stack, "/../outside/secret.txt").text()).as("refused paths are the app's business")
                 .isEqualTo("app GET /../outside/secret.txt");
         assertThat(get(stack, "/link-out.txt").text()).isEqualTo("app GET /link-out.txt");
-        assertThat(server.serve(stack, Harness.environ("POST", "/hello.txt")).text()).isEqualTo("app POST /hello.txt");
+        assertThat(request(stack, "POST", "/hello.txt").send().text()).isEqualTo("app POST /hello.txt");
     }
 
     @Test
     void bodyComesFromTheEnvironsFileWrapperAndItsChannelIsClosed() {
         // given: a server-provided file wrapper that records the channels it is given
         List<ReadableByteChannel> channels = new ArrayList<>();
-        Map<String, Object> env = Harness.environ("GET", "/hello.txt");
-        env.put(FileWrapper.KEY, (FileWrapper) (channel, length, blockSize) -> {
-            channels.add(channel);
-            return FileWrapper.DEFAULT.wrap(channel, length, blockSize);
-        });
 
         // when
-        Harness.Exchange response = server.serve(files(), env);
+        MockResponse response = request(files(), "GET", "/hello.txt")
+                .environ(FileWrapper.KEY, recording(channels)).send();
 
         // then
         assertThat(response.text()).isEqualTo(HELLO);
@@ -322,24 +329,20 @@ class StaticFilesTest {
 
     @Test
     void clientLeavingMidFileClosesTheFile() {
-        // given: 1-byte blocks, so the file takes many turns
+        // given: 1-byte blocks, and a client that took 3 of them and stopped reading
         List<ReadableByteChannel> channels = new ArrayList<>();
-        Map<String, Object> env = Harness.environ("GET", "/hello.txt");
-        env.put(FileWrapper.KEY, (FileWrapper) (channel, length, blockSize) -> {
-            channels.add(channel);
-            return FileWrapper.DEFAULT.wrap(channel, length, blockSize);
-        });
-        Harness.Exchange response = server.open(files().blockSize(1), env);
-        server.step();
-        assertThat(response.done()).as("a turn sends a bounded number of chunks").isFalse();
+        MockExchange exchange = request(files().blockSize(1), "GET", "/hello.txt")
+                .environ(FileWrapper.KEY, recording(channels)).clientTakes(3).start();
+        assertThat(exchange.isAwaitingClient()).as("mid-file, waiting for the client").isTrue();
+        assertThat(exchange.text()).isEqualTo(HELLO.substring(0, 3));
+        assertThat(channels.get(0).isOpen()).as("open while the file is sent").isTrue();
 
         // when
-        response.clientGone();
-        server.run();
+        exchange.disconnect();
 
         // then
-        assertThat(response.done()).isTrue();
-        assertThat(response.body().length).isLessThan(HELLO.length());
+        assertThat(exchange.isDone()).isTrue();
+        assertThat(exchange.response().body().length).isLessThan(HELLO.length());
         assertThat(channels.get(0).isOpen()).isFalse();
     }
 
@@ -347,19 +350,17 @@ class StaticFilesTest {
     void sleepingAppBehindTheFilesStreamsChunkByChunkAndClosesOnce() {
         // given
         Sleeper app = new Sleeper(List.of(new Header("Content-Type", "text/plain")));
-        Harness.Exchange response = get(files().fallback(app), "/events");
+        MockExchange exchange = request(files().fallback(app), "GET", "/events").start();
+        assertThat(exchange.isSleeping()).as("asleep until fed").isTrue();
 
         // when / then
         app.feed("e1");
-        server.run();
-        assertThat(response.chunkTexts()).containsExactly("e1");
+        assertThat(exchange.response().textChunks()).containsExactly("e1");
         app.feed("e2");
-        server.run();
-        assertThat(response.chunkTexts()).containsExactly("e1", "e2");
+        assertThat(exchange.response().textChunks()).containsExactly("e1", "e2");
         app.finish();
-        server.run();
 
-        assertThat(response.completed()).isTrue();
+        assertCompleted(exchange.awaitDone());
         assertThat(app.closes).hasValue(1);
     }
 
@@ -391,8 +392,8 @@ class StaticFilesTest {
             StaticFiles classpath = StaticFiles.classpath("/web/", loader);
 
             // when
-            Harness.Exchange whole = get(classpath, "/app.js");
-            Harness.Exchange part = get(classpath, "/app.js", "HTTP_RANGE", "bytes=-6");
+            MockResponse whole = get(classpath, "/app.js");
+            MockResponse part = get(classpath, "/app.js", "HTTP_RANGE", "bytes=-6");
 
             // then
             assertThat(whole.text()).isEqualTo("console.log('jar');\n");
