@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jwsgi.Application;
 import io.jwsgi.Environ;
 import io.jwsgi.Header;
-import io.jwsgi.fixture.Harness;
 import io.jwsgi.fixture.Sleeper;
+import io.jwsgi.testing.MockContainer;
+import io.jwsgi.testing.MockExchange;
+import io.jwsgi.testing.MockRequest;
+import io.jwsgi.testing.MockResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,13 +22,7 @@ class FullStackTest {
 
     @TempDir
     Path root;
-    private final Harness server = new Harness();
     private final List<String> log = new CopyOnWriteArrayList<>();
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     private Application stack(Application chat) throws Exception {
         Files.writeString(root.resolve("app.css"), "body{}");
@@ -43,39 +38,44 @@ class FullStackTest {
                 .with(ProxyFix.trusting("10.0.0.0/8"));
     }
 
-    private static Map<String, Object> request(String method, String path) {
-        Map<String, Object> env = Harness.environ(method, path);
-        env.put(Environ.REMOTE_ADDR, "10.1.2.3");
-        env.put("HTTP_X_FORWARDED_FOR", "198.51.100.7");
-        env.put("HTTP_ACCEPT_ENCODING", "gzip");
-        return env;
+    /** A request through the proxy at 10.1.2.3 from a client that accepts gzip. */
+    private static MockRequest request(Application app, String method, String path) {
+        return MockContainer.of(app).request(method, path)
+                .environ(Environ.REMOTE_ADDR, "10.1.2.3")
+                .header("X-Forwarded-For", "198.51.100.7")
+                .header("Accept-Encoding", "gzip");
+    }
+
+    /** Starts a long poll and waits for it to sleep. */
+    private static MockExchange poll(Application app, String method) {
+        MockExchange exchange = request(app, method, "/chat/poll").start();
+        assertThat(exchange.isSleeping()).as("asleep until a message").isTrue();
+        return exchange;
     }
 
     @Test
     void longPollThroughEveryMiddlewareArrivesChunkByChunkAndClosesOnce() throws Exception {
         // given
         Sleeper chat = new Sleeper(List.of(new Header("Content-Type", "text/plain; charset=utf-8")));
-        Harness.Exchange response = server.serve(stack(chat), request("GET", "/chat/poll"));
+        MockExchange exchange = poll(stack(chat), "GET");
         assertThat(chat.environ.get(Environ.SCRIPT_NAME)).isEqualTo("/chat");
         assertThat(chat.environ.get(Environ.REMOTE_ADDR)).isEqualTo("198.51.100.7");
-        assertThat(response.chunks()).as("asleep").isEmpty();
+        assertThat(exchange.chunks()).as("asleep").isEmpty();
 
         // when / then: each wake brings exactly one more block
         chat.feed("alice: hi\n");
-        server.run();
-        assertThat(response.chunks()).hasSize(1);
-        assertThat(Bodies.gunzipPrefix(response.body())).isEqualTo("alice: hi\n");
+        assertThat(exchange.chunks()).hasSize(1);
+        assertThat(Bodies.gunzipPrefix(exchange.response().body())).isEqualTo("alice: hi\n");
         chat.feed("bob: hello\n");
-        server.run();
-        assertThat(response.chunks()).hasSize(2);
-        assertThat(Bodies.gunzipPrefix(response.body())).isEqualTo("alice: hi\nbob: hello\n");
+        assertThat(exchange.chunks()).hasSize(2);
+        assertThat(Bodies.gunzipPrefix(exchange.response().body())).isEqualTo("alice: hi\nbob: hello\n");
         assertThat(log).as("not logged while the poll lives").isEmpty();
 
         chat.finish();
-        server.run();
+        MockResponse response = exchange.awaitDone();
 
         // then
-        assertThat(response.completed()).isTrue();
+        assertThat(response.isAborted()).as("completed, not cut").isFalse();
         assertThat(response.header("Content-Encoding")).isEqualTo("gzip");
         assertThat(Bodies.gunzip(response.body())).isEqualTo("alice: hi\nbob: hello\n");
         assertThat(chat.closes).as("close() crossed every layer exactly once").hasValue(1);
@@ -86,13 +86,13 @@ class FullStackTest {
     @Test
     void clientLeavingMidPollIsSeenByEveryLayer() throws Exception {
         Sleeper chat = new Sleeper(List.of(new Header("Content-Type", "text/plain")));
-        Harness.Exchange response = server.serve(stack(chat), request("GET", "/chat/poll"));
+        MockExchange exchange = poll(stack(chat), "GET");
         chat.feed("x\n");
-        server.run();
+        assertThat(exchange.chunks()).as("one block out, asleep again").hasSize(1);
 
-        response.clientGone();
-        server.run();
+        exchange.disconnect();
 
+        assertThat(exchange.isDone()).isTrue();
         assertThat(chat.closes).hasValue(1);
         assertThat(log).hasSize(1);
     }
@@ -100,12 +100,12 @@ class FullStackTest {
     @Test
     void headOfALongPollEndsAtTheFirstMessageWithoutBody() throws Exception {
         Sleeper chat = new Sleeper(List.of(new Header("Content-Type", "text/plain")));
-        Harness.Exchange response = server.serve(stack(chat), request("HEAD", "/chat/poll"));
+        MockExchange exchange = poll(stack(chat), "HEAD");
 
         chat.feed("x\n");
-        server.run();
 
-        assertThat(response.completed()).isTrue();
+        MockResponse response = exchange.awaitDone();
+        assertThat(response.isAborted()).as("completed, not cut").isFalse();
         assertThat(response.body()).isEmpty();
         assertThat(chat.closes).hasValue(1);
     }
@@ -114,8 +114,8 @@ class FullStackTest {
     void staticFilesAndUnknownPathsThroughTheStack() throws Exception {
         Application app = stack(new Sleeper(List.of()));
 
-        Harness.Exchange css = server.serve(app, request("GET", "/static/app.css"));
-        Harness.Exchange missing = server.serve(app, request("GET", "/nowhere"));
+        MockResponse css = request(app, "GET", "/static/app.css").send();
+        MockResponse missing = request(app, "GET", "/nowhere").send();
 
         assertThat(css.text()).as("small: not compressed").isEqualTo("body{}");
         assertThat(missing.status()).isEqualTo(404);
