@@ -9,7 +9,6 @@ import io.jwsgi.app.FileWrapper;
 import io.jwsgi.app.Request;
 import io.jwsgi.app.Response;
 import io.jwsgi.app.SseStream;
-import io.jwsgi.fixture.Harness;
 import io.jwsgi.middleware.AccessLog;
 import io.jwsgi.middleware.Dispatcher;
 import io.jwsgi.middleware.ErrorPages;
@@ -18,7 +17,9 @@ import io.jwsgi.middleware.Head;
 import io.jwsgi.middleware.Pipeline;
 import io.jwsgi.middleware.ProxyFix;
 import io.jwsgi.middleware.StaticFiles;
-import java.io.ByteArrayInputStream;
+import io.jwsgi.testing.MockContainer;
+import io.jwsgi.testing.MockExchange;
+import io.jwsgi.testing.MockResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,12 +37,18 @@ class DocsExamplesTest {
 
     @TempDir
     Path tmp;
-    private final Harness server = new Harness();
     private static final Room room = new Room();
 
-    @AfterEach
-    void stop() {
-        server.close();
+    /** Serves a GET of {@code target}. */
+    private static MockResponse get(Application app, String target) {
+        return MockContainer.of(app).get(target).send();
+    }
+
+    /** Starts a GET of {@code target} and waits for the application to sleep. */
+    private static MockExchange subscribe(Application app, String target) {
+        MockExchange exchange = MockContainer.of(app).get(target).start();
+        assertThat(exchange.isSleeping()).as("subscribed and asleep").isTrue();
+        return exchange;
     }
 
     /** The chat room the examples subscribe to. */
@@ -85,13 +91,12 @@ class DocsExamplesTest {
     void pipelineAndAsyncBodyExamples() {
         Application app = Pipeline.of(new ChatApp()).with(Gzip::new).with(ErrorPages::new).with(AccessLog::new);
 
-        Harness.Exchange response = server.get(app, "/");
+        MockExchange exchange = subscribe(app, "/");
         room.post("hi\n");
-        server.run();
-        assertThat(response.text()).isEqualTo("hi\n");
+        assertThat(exchange.text()).isEqualTo("hi\n");
 
-        response.clientGone();
-        server.run();
+        exchange.disconnect();
+        assertThat(exchange.isDone()).isTrue();
         assertThat(room.subscribers).as("unsubscribed at close").isEmpty();
         assertThat(new Site().layers()).hasSize(3);
     }
@@ -112,10 +117,10 @@ class DocsExamplesTest {
                 .with(AccessLog::new)
                 .with(ProxyFix.trusting("10.0.0.0/8").forwardedFor(1).proto(1).host(1));
 
-        assertThat(server.get(app, "/static/a.txt").text()).isEqualTo("static");
-        assertThat(server.get(app, "/other").status()).isEqualTo(404);
+        assertThat(get(app, "/static/a.txt").text()).isEqualTo("static");
+        assertThat(get(app, "/other").status()).isEqualTo(404);
         Application files = Pipeline.of(new ChatApp()).with(StaticFiles.classpath("static-fixture")::fallback);
-        assertThat(server.get(files, "/hello.txt").text()).isEqualTo("hello from the classpath\n");
+        assertThat(get(files, "/hello.txt").text()).isEqualTo("hello from the classpath\n");
     }
 
     @Test
@@ -131,16 +136,15 @@ class DocsExamplesTest {
             }
             return Response.ok().html("<p>Hello</p>").send(startResponse);
         };
-        Map<String, Object> post = Harness.environ("POST", "/say?room=7");
-        post.put(Environ.CONTENT_TYPE, "application/x-www-form-urlencoded");
-        post.put(Environ.WSGI_INPUT, new ByteArrayInputStream("text=hello".getBytes(UTF_8)));
-        post.put("HTTP_COOKIE", "session=abc");
+        MockResponse redirected = MockContainer.of(app).post("/say?room=7", "text=hello")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", "session=abc")
+                .send();
 
-        Harness.Exchange redirected = server.serve(app, post);
-
+        assertThat(redirected.applicationError()).as("the form, query and cookie were read").isEmpty();
         assertThat(redirected.status()).isEqualTo(303);
         assertThat(redirected.header("Location")).isEqualTo("/rooms/7");
-        assertThat(server.get(app, "/").text()).isEqualTo("<p>Hello</p>");
+        assertThat(get(app, "/").text()).isEqualTo("<p>Hello</p>");
     }
 
     @Test
@@ -156,14 +160,13 @@ class DocsExamplesTest {
                 return events;
             };
 
-            Harness.Exchange response = server.get(app, "/events");
+            MockExchange exchange = subscribe(app, "/events");
             room.post("{\"text\":\"hi\"}");
-            server.run();
 
-            assertThat(response.chunkTexts()).containsExactly(": open\n\n",
+            assertThat(exchange.response().textChunks()).containsExactly(": open\n\n",
                     "event: message\nid: 1\ndata: {\"text\":\"hi\"}\n\n");
-            response.clientGone();
-            server.run();
+            exchange.disconnect();
+            assertThat(exchange.isDone()).isTrue();
             assertThat(room.subscribers).isEmpty();
         } finally {
             scheduler.shutdownNow();
@@ -180,7 +183,7 @@ class DocsExamplesTest {
             return FileWrapper.of(environ).wrap(file);
         };
 
-        Harness.Exchange response = server.get(app, "/report");
+        MockResponse response = get(app, "/report");
 
         assertThat(response.header("Content-Type")).isEqualTo("application/pdf");
         assertThat(response.text()).isEqualTo("%PDF-1.7");
