@@ -86,6 +86,14 @@ public final class Engine implements AutoCloseable {
         return live.size();
     }
 
+    /**
+     * The number of idle checks waiting on the engine's timer: one per response in flight when an
+     * idle timeout is set, none once every response has ended. For monitoring and leak tests.
+     */
+    public int idleChecksPending() {
+        return timer.getQueue().size();
+    }
+
     void execute(Runnable turn) {
         try {
             executor.execute(turn);

@@ -20,10 +20,22 @@ final class Await {
      * @throws AssertionError if it does not hold within {@link #DEADLINE}
      */
     static void until(String what, BooleanSupplier condition) throws InterruptedException {
+        until(() -> what, condition);
+    }
+
+    /**
+     * Polls the condition until it holds; the failure message is computed when it fails, so it
+     * can show the state that did not settle.
+     *
+     * @param what describes the condition and what was seen instead
+     * @param condition the condition
+     * @throws AssertionError if it does not hold within {@link #DEADLINE}
+     */
+    static void until(java.util.function.Supplier<String> what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + DEADLINE.toSeconds() + " s: " + what);
+                throw new AssertionError("not within " + DEADLINE.toSeconds() + " s: " + what.get());
             }
             Thread.sleep(5);
         }
