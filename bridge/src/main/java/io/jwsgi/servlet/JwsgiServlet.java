@@ -168,7 +168,7 @@ public class JwsgiServlet extends HttpServlet {
             }));
             return;
         }
-        InputStream input = request.getInputStream();
+        InputStream input = channel.guard(request.getInputStream());
         serve(request, response, async, channel, maxBodySize > 0 ? new LimitedInput(input, maxBodySize) : input, -1);
     }
 
