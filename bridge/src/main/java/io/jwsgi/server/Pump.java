@@ -86,6 +86,8 @@ public final class Pump {
     private volatile Sleep sleep = Sleep.NONE;
     private volatile Throwable ending;
     private ScheduledFuture<?> idleCheck;
+    /** The running thread waits in {@link #awaitWritePossible} and no event has come to release it. */
+    private boolean writeBlocked;
 
     // Confined to the running thread (handed over under the lock):
     private volatile Thread runner;
@@ -141,6 +143,39 @@ public final class Pump {
         }
     }
 
+    /**
+     * Whether the application is asleep: it called {@code async.sleep}, yielded, and the pump
+     * suspended the response; only {@code async.wake} (or an ending) resumes it. For tests and
+     * monitoring: another thread may wake the response right after this returns.
+     *
+     * @return {@code true} while the response is suspended on {@code async.sleep}
+     */
+    public boolean isSleeping() {
+        lock.lock();
+        try {
+            return state == State.SLEEPING;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether the application's thread is blocked in the legacy {@code write} callable, waiting
+     * for the client to take output, and no event that releases it ({@link #onWritePossible()},
+     * an ending) has arrived yet. Together with {@link #isSleeping()} and its executor's own
+     * bookkeeping, this tells a test harness that the response cannot move until an outside event.
+     *
+     * @return {@code true} while a {@code write} waits for {@code onWritePossible}
+     */
+    public boolean isWriteBlocked() {
+        lock.lock();
+        try {
+            return writeBlocked;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     State state() {
         lock.lock();
         try {
@@ -185,6 +220,7 @@ public final class Pump {
         switch (event) {
             case WRITE_POSSIBLE:
                 if (transition(State.RUNNING, State.SIGNALLED)) {
+                    writeBlocked = false;
                     signalled.signalAll();
                     return false;
                 }
@@ -204,6 +240,7 @@ public final class Pump {
                 if (ending == null || ending instanceof ResponseEnded && cause instanceof ClientGone) {
                     ending = cause;
                 }
+                writeBlocked = false;
                 signalled.signalAll();
                 return transition(State.SLEEPING, State.SCHEDULED) || transition(State.AWAITING_READY, State.SCHEDULED)
                         || transition(State.NEW, State.SCHEDULED);
@@ -403,7 +440,8 @@ public final class Pump {
             return finish(true, null);
         }
         LOG.log(Level.WARNING, "{0}: {1}", new Object[] {this, cause.getMessage()});
-        if (!head.sent()) {
+        // A second ending while the error page itself is stuck cuts the connection instead.
+        if (!head.sent() && !serverBody) {
             closeApplication();
             serveErrorPage("503 Service Unavailable");
             return Step.CONTINUE;
@@ -525,6 +563,7 @@ public final class Pump {
     private void awaitWritePossible() throws java.io.InterruptedIOException {
         lock.lock();
         try {
+            writeBlocked = state == State.RUNNING && ending == null;
             while (state == State.RUNNING && ending == null) {
                 signalled.await();
             }
@@ -533,6 +572,7 @@ public final class Pump {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while waiting for the client to take output");
         } finally {
+            writeBlocked = false;
             lock.unlock();
         }
     }
@@ -544,15 +584,19 @@ public final class Pump {
     /** Schedules the idle check; called once by the engine when the pump is registered. */
     void watchIdle(long timeoutNanos) {
         long idle = System.nanoTime() - lastProgress;
-        if (idle >= timeoutNanos) {
+        long delay = timeoutNanos - idle;
+        if (delay <= 0) {
             end(new ResponseEnded("no progress for " + TimeUnit.NANOSECONDS.toMillis(idle)
                     + " ms (async-timeout " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms)"));
-            return;
+            // Keep watching: a 503 page stalled on a client that reads nothing is cut at the next expiry.
+            progress();
+            delay = timeoutNanos;
         }
         lock.lock();
         try {
             if (state != State.DONE) {
-                idleCheck = engine.schedule(() -> watchIdle(timeoutNanos), timeoutNanos - idle);
+                final long next = delay;
+                idleCheck = engine.schedule(() -> watchIdle(timeoutNanos), next);
             }
         } finally {
             lock.unlock();

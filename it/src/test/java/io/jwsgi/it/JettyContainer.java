@@ -21,6 +21,7 @@ public final class JettyContainer implements Container {
 
     @Override
     public void run(Deployment deployment) throws Exception {
+        Container.checkVersion(Server.getVersion());
         QueuedThreadPool pool = new QueuedThreadPool(deployment.maxThreads(), Math.min(4, deployment.maxThreads()));
         pool.setName("jetty");
         server = new Server(pool);

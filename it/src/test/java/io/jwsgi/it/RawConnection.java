@@ -74,8 +74,16 @@ final class RawConnection implements AutoCloseable {
         return send(request.append("\r\n").toString());
     }
 
-    /** Reads the status line and headers. */
+    /** Reads the status line and headers of the final response, skipping interim 1xx ones as clients do. */
     int readHead() throws IOException {
+        while (readOneHead() / 100 == 1 && status != 101) {
+            // an interim response (100 Continue, 103 Early Hints): the final one follows
+        }
+        return status;
+    }
+
+    /** Reads one status line and its headers, interim or final. */
+    int readOneHead() throws IOException {
         String statusLine = readLine();
         if (!statusLine.startsWith("HTTP/1.1 ") && !statusLine.startsWith("HTTP/1.0 ")) {
             throw new IOException("not an HTTP/1.x status line: " + statusLine);

@@ -11,6 +11,7 @@ import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.util.ServerInfo;
 import org.apache.coyote.http2.Http2Protocol;
 
 /** Tomcat 10.1 or 11 (whichever is on the classpath), HTTP/1.1 with h2c upgrade, NIO connector. */
@@ -22,6 +23,8 @@ public final class TomcatContainer implements Container {
 
     @Override
     public void run(Deployment deployment) throws Exception {
+        String info = ServerInfo.getServerInfo();
+        Container.checkVersion(info.substring(info.indexOf('/') + 1));
         baseDir = Files.createTempDirectory("jwsgi-tomcat");
         // Tomcat logs SEVERE when deploying a WAR unless the host's appBase exists before start.
         Files.createDirectories(baseDir.resolve("webapps"));
