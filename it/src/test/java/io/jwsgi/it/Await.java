@@ -40,4 +40,20 @@ final class Await {
             Thread.sleep(5);
         }
     }
+
+    /**
+     * Waits until a progress count stops moving over 300 ms: how a test tells that a stream to a
+     * client that reads nothing has filled the buffers and the server's writes are pending.
+     *
+     * @param what the stream, for the failure message
+     * @param progress a count that grows while the server writes (chunks pulled, writes made)
+     * @throws AssertionError if it keeps moving (or never starts) for {@link #DEADLINE}
+     */
+    static void stalled(String what, java.util.function.IntSupplier progress) throws InterruptedException {
+        until(what + " stalls", () -> {
+            int before = progress.getAsInt();
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300));
+            return before > 0 && progress.getAsInt() == before;
+        });
+    }
 }

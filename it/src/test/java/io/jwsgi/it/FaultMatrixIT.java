@@ -26,11 +26,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.function.IntSupplier;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -144,7 +141,7 @@ class FaultMatrixIT {
                 clientLeaves("client stops reading, then leaves, while a write is pending",
                         ctx -> endless(ctx, KIB64), (conn, ctx) -> {
                     conn.get(ctx.path).readHead();
-                    awaitStalled(() -> ctx.body == null ? 0 : ctx.body.pulls());
+                    Await.stalled("the stream to a client that reads nothing", () -> ctx.body == null ? 0 : ctx.body.pulls());
                     return LEFT;
                 }, "client went away"),
                 new Cell("client stops reading, then leaves, while the app blocks in write()", false, ctx -> (env, sr) -> {
@@ -155,7 +152,7 @@ class FaultMatrixIT {
                     }
                 }, (conn, ctx) -> {
                     conn.get(ctx.path).readHead();
-                    awaitStalled(ctx.writes::get);
+                    Await.stalled("the writes to a client that reads nothing", ctx.writes::get);
                     return LEFT;
                 }, LEFT, 0, "client went away", true, false),
                 new Cell("client leaves during a chunked upload", false, FaultApps::uploadReader, (conn, ctx) -> {
@@ -308,15 +305,6 @@ class FaultMatrixIT {
             thread.join(Await.DEADLINE.toMillis());
             return describe(conn.readResponse());
         };
-    }
-
-    /** Waits until {@code progress} stops moving: a client that reads nothing fills the buffers. */
-    private static void awaitStalled(IntSupplier progress) throws InterruptedException {
-        Await.until("the stream to a client that reads nothing stalls", () -> {
-            int before = progress.getAsInt();
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
-            return before > 0 && progress.getAsInt() == before;
-        });
     }
 
     private static String describe(RawResponse response) {

@@ -128,6 +128,23 @@ final class RawConnection implements AutoCloseable {
     }
 
     /**
+     * Reads the rest of a chunked body whose head (and maybe some chunks) was read already.
+     *
+     * @return {@code true} if the terminating chunk came, {@code false} if the connection ended first
+     * @throws java.net.SocketTimeoutException if the server left the client waiting
+     */
+    boolean readRestOfChunkedBody() throws IOException {
+        try {
+            while (readChunk().length > 0) {
+                // the body's bytes are not needed
+            }
+            return true;
+        } catch (EOFException | SocketException e) {
+            return false;
+        }
+    }
+
+    /**
      * Reads a whole response: head and body by its framing. A connection that ends (EOF or
      * reset) before the framing is satisfied gives {@code complete == false}; a read that times
      * out throws, since the server left the client waiting.
