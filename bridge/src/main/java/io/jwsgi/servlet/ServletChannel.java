@@ -211,6 +211,8 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
                 async.dispatch();
             } catch (IllegalStateException e) {
                 // Already completed by the container: the connection is being closed anyway.
+            } catch (UnsupportedOperationException e) {
+                // Tomcat, context stopping: no dispatch; it times the exchange out and closes the connection itself.
             }
         }
     }
