@@ -28,6 +28,8 @@ import java.util.logging.Logger;
 public final class Engine implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Engine.class.getName());
+    /** The least time {@link #shutdown} gives the engine's threads to end once they are told to. */
+    private static final long THREAD_END_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** How applications are run. */
     public enum Threads {
@@ -122,7 +124,8 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Ends every response in flight ({@code 503}, or the connection cut if its head went out),
-     * waits up to {@code grace} for them to finish, and stops the engine's threads.
+     * waits up to {@code grace} for them to finish, and stops the engine's threads: it returns once
+     * they have ended, or at least a second after it told them to if an application holds one.
      *
      * @param grace how long to wait for the responses to end
      * @return the number of responses that had not ended within {@code grace}
@@ -143,17 +146,33 @@ public final class Engine implements AutoCloseable {
                 }
             }
         }
+        timer.shutdownNow();
+        ExecutorService pool = owned != null ? owned : executor instanceof ExecutorService service ? service : null;
+        if (pool != null) {
+            // Turns still queued belong to responses told to end: dropped, they would never close.
+            for (Runnable turn : pool.shutdownNow()) {
+                turn.run();
+            }
+        }
         int left = live.size();
         if (left > 0) {
             LOG.log(Level.WARNING, "{0} responses had not ended when the engine stopped", left);
         }
-        timer.shutdownNow();
-        if (owned != null) {
-            owned.shutdownNow();
-        } else if (executor instanceof ExecutorService service) {
-            service.shutdownNow();
+        // Containers look for threads an application left running as soon as destroy() returns.
+        long wait = Math.max(deadline - System.nanoTime(), THREAD_END_WAIT_NANOS);
+        awaitTermination(timer, wait);
+        if (pool != null) {
+            awaitTermination(pool, wait);
         }
         return left;
+    }
+
+    private static void awaitTermination(ExecutorService service, long nanos) {
+        try {
+            service.awaitTermination(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
