@@ -44,6 +44,8 @@ public final class Engine implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private final long idleTimeoutNanos;
     private final Set<Pump> live = ConcurrentHashMap.newKeySet();
+    /** The threads the engine started that may still run; {@link #shutdown} joins them. */
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
     private Engine(Builder b) {
@@ -164,6 +166,7 @@ public final class Engine implements AutoCloseable {
         if (pool != null) {
             awaitTermination(pool, wait);
         }
+        joinThreads(System.nanoTime() + wait);
         return left;
     }
 
@@ -190,22 +193,42 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private static ExecutorService platformPool(String name, int size) {
+    private ExecutorService platformPool(String name, int size) {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), daemonFactory(name));
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }
 
-    private static ThreadFactory daemonFactory(String name) {
+    private ThreadFactory daemonFactory(String name) {
         AtomicInteger count = new AtomicInteger();
         ClassLoader loader = Engine.class.getClassLoader();
         return task -> {
             Thread t = new Thread(task, name + "-" + count.incrementAndGet());
             t.setDaemon(true);
             t.setContextClassLoader(loader);
+            threads.removeIf(old -> !old.isAlive());
+            threads.add(t);
             return t;
         };
+    }
+
+    /** Waits for the engine's threads to die: a terminated pool's last worker is still alive a moment. */
+    private void joinThreads(long untilNanos) {
+        for (Thread t : threads) {
+            long left = untilNanos - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            if (t != Thread.currentThread()) {
+                try {
+                    t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /** Settings for an {@link Engine}. */
