@@ -64,6 +64,12 @@ final class RawConnection implements AutoCloseable {
         return this;
     }
 
+    /** Ends the request stream (a half close): the server reads EOF after what was sent. */
+    RawConnection finishSending() throws IOException {
+        socket.shutdownOutput();
+        return this;
+    }
+
     /** Sends a GET for the path with {@code Host} and the extra header lines. */
     RawConnection get(String pathAndQuery, String... headerLines) throws IOException {
         StringBuilder request = new StringBuilder("GET ").append(pathAndQuery).append(" HTTP/1.1\r\n")
