@@ -321,8 +321,27 @@ public final class Pump {
         } catch (ClientGone gone) {
             return endOn(gone);
         } catch (Throwable t) {
-            return applicationFailed(t);
+            Throwable ended = endingBehind(t);
+            return ended != null ? endOn(ended) : applicationFailed(t);
         }
+    }
+
+    /**
+     * The ending an exception comes from, if the application let through (or wrapped) what
+     * {@code write} threw because the client left or the response was ended: that is no
+     * application error.
+     */
+    private Throwable endingBehind(Throwable t) {
+        for (Throwable c = t; c != null && c != c.getCause(); c = c.getCause()) {
+            if (c instanceof ClientGone) {
+                return c;
+            }
+            if (c instanceof EndedWhileWriting) {
+                Throwable cause = takeEnding();
+                return cause != null ? cause : c.getCause();
+            }
+        }
+        return null;
     }
 
     private Step step() throws Exception {
@@ -517,10 +536,12 @@ public final class Pump {
         out.offer(data, this);
         try {
             while (out.hasPending()) {
-                if (ending != null) {
-                    Throwable cause = ending;
-                    throw cause instanceof ClientGone gone ? gone
-                            : new java.io.IOException("the response was ended: " + cause.getMessage(), cause);
+                Throwable cause = ending;
+                if (cause instanceof ClientGone gone) {
+                    throw gone;
+                }
+                if (cause != null) {
+                    throw new EndedWhileWriting(cause);
                 }
                 if (!out.drain(channel)) {
                     awaitWritePossible();
@@ -531,6 +552,15 @@ public final class Pump {
             throw gone;
         }
         progress();
+    }
+
+    /** What {@code write} throws when the server ended the response (idle timeout, shutdown) while it waited. */
+    private static final class EndedWhileWriting extends java.io.IOException {
+        private static final long serialVersionUID = 1L;
+
+        EndedWhileWriting(Throwable ending) {
+            super("the response was ended: " + ending.getMessage(), ending);
+        }
     }
 
     private void awaitWritePossible() throws java.io.InterruptedIOException {

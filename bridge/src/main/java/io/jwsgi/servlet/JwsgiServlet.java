@@ -155,7 +155,7 @@ public class JwsgiServlet extends HttpServlet {
             readBodyFirst(request, response, async, channel);
             return;
         }
-        InputStream input = new DeferredInput(request);
+        InputStream input = channel.guard(new DeferredInput(request));
         serve(request, response, async, channel, maxBodySize > 0 ? new LimitedInput(input, maxBodySize) : input, -1);
     }
 

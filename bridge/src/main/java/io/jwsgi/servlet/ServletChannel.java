@@ -10,22 +10,20 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The {@link Channel} over a Servlet async exchange, and the container's listeners feeding the
  * pump. The pump guarantees one caller at a time and {@code isReady()} before each write or flush;
- * this class adds that the exchange is ended once, whoever gets there first, and that nothing
- * touches the request or response once the container ended the exchange.
- *
- * <p>The pump runs on the bridge's threads, while the container reports errors on its own. A
- * container that ends an exchange recycles its request and response objects (Tomcat hands them to
- * the next connection), so a write racing that ending could land in another client's response.
- * One lock orders the two: the container's ending callbacks take it, mark the exchange ended and
- * complete it before returning; every channel operation takes it and checks the mark first.
+ * this class adds that the exchange is ended once, whoever gets there first, and that once the
+ * container reported the connection failed, neither the pump nor {@code wsgi.input} calls into
+ * the container's streams again.
  */
 final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
@@ -36,10 +34,15 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final ServletOutputStream out;
-    private final ReentrantLock io = new ReentrantLock();
-    private boolean ended;
-    private AutoCloseable resource;
+    /** How long a container callback waits for a stream call in progress to return. */
+    private static final long STREAM_CALL_WAIT_SECONDS = 10;
+
+    private final AtomicBoolean ended = new AtomicBoolean();
+    /** Held around every call into the container's streams; see {@link #containerFailed()}. */
+    private final ReentrantLock streamCall = new ReentrantLock();
+    private volatile boolean failed;
     private Pump pump;
+    private volatile AutoCloseable resource;
 
     ServletChannel(AsyncContext async, HttpServletRequest request, HttpServletResponse response) throws IOException {
         this.async = async;
@@ -54,112 +57,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     /** Closes {@code held} (a buffered body, say) when the exchange ends, whichever way. */
     void releaseAtEnd(AutoCloseable held) {
-        io.lock();
-        try {
-            this.resource = held;
-        } finally {
-            io.unlock();
-        }
-    }
-
-    @Override
-    public boolean isReady() {
-        io.lock();
-        try {
-            // Once ended, "ready" lets the pump reach the write that tells it the client is gone.
-            // Jetty: isReady() is not a pure query; false schedules onWritePossible (jetty#1755).
-            return ended || out.isReady();
-        } finally {
-            io.unlock();
-        }
-    }
-
-    @Override
-    public void head(int code, String status, List<Header> headers) {
-        io.lock();
-        try {
-            if (!ended) {
-                // Servlet 6 has no way to send the reason phrase: the container sends its own.
-                response.setStatus(code);
-                for (Header h : headers) {
-                    response.addHeader(h.name(), h.value());
-                }
-            }
-        } finally {
-            io.unlock();
-        }
-    }
-
-    @Override
-    public void write(byte[] chunk) throws IOException {
-        io.lock();
-        try {
-            checkOpen();
-            out.write(chunk);
-        } finally {
-            io.unlock();
-        }
-    }
-
-    @Override
-    public void flush() throws IOException {
-        io.lock();
-        try {
-            checkOpen();
-            out.flush();
-        } finally {
-            io.unlock();
-        }
-    }
-
-    private void checkOpen() throws IOException {
-        if (ended) {
-            throw new IOException("the container ended the exchange (client gone)");
-        }
-    }
-
-    @Override
-    public void complete() {
-        io.lock();
-        try {
-            endAndComplete();
-        } finally {
-            io.unlock();
-        }
-    }
-
-    @Override
-    public void abort(Throwable cause) {
-        io.lock();
-        try {
-            release();
-            if (!ended) {
-                ended = true;
-                // The Servlet API cannot cut a committed response directly: throwing from an ASYNC
-                // dispatch makes both Tomcat and Jetty close the connection instead of ending the body.
-                request.setAttribute(ABORT, cause);
-                try {
-                    async.dispatch();
-                } catch (IllegalStateException e) {
-                    // Already completed by the container: the connection is being closed anyway.
-                }
-            }
-        } finally {
-            io.unlock();
-        }
-    }
-
-    /** Call with {@code io} held. */
-    private void endAndComplete() {
-        release();
-        if (!ended) {
-            ended = true;
-            try {
-                async.complete();
-            } catch (IllegalStateException e) {
-                // The container ended the exchange itself (after a client abort or at shutdown).
-            }
-        }
+        this.resource = held;
     }
 
     private void release() {
@@ -175,6 +73,151 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     }
 
     @Override
+    public boolean isReady() {
+        streamCall.lock();
+        try {
+            // Once the container failed the exchange, say ready: the write that follows fails at once.
+            // Jetty: isReady() is not a pure query; false schedules onWritePossible (jetty#1755).
+            return failed || out.isReady();
+        } finally {
+            streamCall.unlock();
+        }
+    }
+
+    @Override
+    public void head(int code, String status, List<Header> headers) {
+        streamCall.lock();
+        try {
+            if (failed) {
+                return;
+            }
+            // Servlet 6 has no way to send the reason phrase: the container sends its own.
+            response.setStatus(code);
+            for (Header h : headers) {
+                response.addHeader(h.name(), h.value());
+            }
+        } finally {
+            streamCall.unlock();
+        }
+    }
+
+    @Override
+    public void write(byte[] chunk) throws IOException {
+        streamCall.lock();
+        try {
+            checkNotFailed();
+            out.write(chunk);
+        } finally {
+            streamCall.unlock();
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        streamCall.lock();
+        try {
+            checkNotFailed();
+            out.flush();
+        } finally {
+            streamCall.unlock();
+        }
+    }
+
+    /** The container's request body stream, read under the same guard as the output. */
+    InputStream guard(InputStream in) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                streamCall.lock();
+                try {
+                    checkNotFailed();
+                    return super.read();
+                } finally {
+                    streamCall.unlock();
+                }
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                streamCall.lock();
+                try {
+                    checkNotFailed();
+                    return super.read(b, off, len);
+                } finally {
+                    streamCall.unlock();
+                }
+            }
+
+            @Override
+            public int available() throws IOException {
+                streamCall.lock();
+                try {
+                    return failed ? 0 : super.available();
+                } finally {
+                    streamCall.unlock();
+                }
+            }
+        };
+    }
+
+    private void checkNotFailed() throws IOException {
+        if (failed) {
+            throw new IOException("the container reported the connection failed");
+        }
+    }
+
+    /**
+     * Marks the exchange failed, after any stream call in progress on another thread returned.
+     * Tomcat reports a failed write or read on a container thread while the failing call is still
+     * running on ours, then recycles the request's processor for the next connection: a call still
+     * inside it would mark that other request failed and its connection would be closed.
+     */
+    private void containerFailed() {
+        try {
+            if (streamCall.tryLock(STREAM_CALL_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                try {
+                    failed = true;
+                } finally {
+                    streamCall.unlock();
+                }
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        failed = true;
+    }
+
+    @Override
+    public void complete() {
+        release();
+        if (ended.compareAndSet(false, true)) {
+            try {
+                async.complete();
+            } catch (IllegalStateException e) {
+                // The container ended the exchange itself (after a client abort or at shutdown).
+            }
+        }
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+        release();
+        if (ended.compareAndSet(false, true)) {
+            // The Servlet API cannot cut a committed response directly: throwing from an ASYNC
+            // dispatch makes both Tomcat and Jetty close the connection instead of ending the body.
+            request.setAttribute(ABORT, cause);
+            try {
+                async.dispatch();
+            } catch (IllegalStateException e) {
+                // Already completed by the container: the connection is being closed anyway.
+            } catch (UnsupportedOperationException e) {
+                // Tomcat, context stopping: no dispatch; it times the exchange out and closes the connection itself.
+            }
+        }
+    }
+
+    @Override
     public void onWritePossible() {
         pump.onWritePossible();
     }
@@ -182,61 +225,35 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     @Override
     public void onError(Throwable t) {
         // WriteListener.onError: Jetty calls only this after a client abort; Tomcat calls both (servlet#433).
-        containerEnded(t, true);
+        containerFailed();
+        pump.onClientGone(t);
     }
 
     @Override
     public void onError(AsyncEvent event) {
-        // Tomcat completes the exchange itself unless a listener does: do it here, before it recycles.
-        containerEnded(event.getThrowable(), true);
+        containerFailed();
+        pump.onClientGone(event.getThrowable());
     }
 
     @Override
     public void onComplete(AsyncEvent event) {
-        containerEnded(null, false);
+        // Tomcat recycles the request after this: whatever ended it, the pump must not touch it again.
+        ended.set(true);
+        failed = true;
+        release();
+        if (!pump.isDone()) {
+            pump.onClientGone(new IOException("the container completed the exchange"));
+        }
     }
 
     @Override
     public void onTimeout(AsyncEvent event) {
-        // The container's own timeout is disabled (setTimeout(0)); if one fires anyway, end cleanly.
-        containerEnded(new IOException("the container timed the exchange out"), true);
+        // The container's own timeout is disabled (setTimeout(0)); the engine's idle timer rules.
+        pump.onClientGone(new IOException("the container timed the exchange out"));
     }
 
     @Override
     public void onStartAsync(AsyncEvent event) {
         // One async cycle per request: nothing to re-register.
-    }
-
-    /** The container reports the end: from now on nothing may touch the exchange. */
-    private void containerEnded(Throwable cause, boolean complete) {
-        boolean locked = lockForContainer();
-        try {
-            if (complete) {
-                endAndComplete();
-            } else {
-                release();
-                ended = true;
-            }
-        } finally {
-            if (locked) {
-                io.unlock();
-            }
-        }
-        if (!pump.isDone()) {
-            pump.onClientGone(cause != null ? cause : new IOException("the container completed the exchange"));
-        }
-    }
-
-    /** Waits for the runner to leave the channel; bounded, so that a container thread is never stuck. */
-    private boolean lockForContainer() {
-        try {
-            if (io.tryLock(10, TimeUnit.SECONDS)) {
-                return true;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        request.getServletContext().log("JWSGI: a container callback could not wait for the response's writer");
-        return false;
     }
 }

@@ -15,8 +15,14 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,8 +35,30 @@ class PumpTest {
     private final Engine engine = Engine.builder().executor(turns::add).build();
     private final RecordingChannel channel = new RecordingChannel();
 
+    private final List<String> logged = new CopyOnWriteArrayList<>();
+    private final Handler logHandler = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            logged.add(record.getLevel() + " " + new SimpleFormatter().formatMessage(record));
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void captureLog() {
+        Logger.getLogger(Pump.class.getName()).addHandler(logHandler);
+    }
+
     @AfterEach
     void stop() {
+        Logger.getLogger(Pump.class.getName()).removeHandler(logHandler);
         engine.shutdown(java.time.Duration.ZERO);
     }
 
@@ -463,6 +491,61 @@ class PumpTest {
 
         assertThat(channel.text()).isEqualTo("first second");
         assertThat(pump.isDone()).isTrue();
+    }
+
+    @Test // #7
+    void clientLeavingWhileWriteWaitsIsADisconnectNotAnApplicationError() throws Exception {
+        // given an application blocked in write() on a client that takes nothing, its head not sent
+        Pump pump = open((env, start) -> {
+            start.start("200 OK", TEXT).write(bytes("first"));
+            return List.of(bytes(" never"));
+        });
+        Thread runner = startBlockedInWrite(pump);
+
+        // when the container reports the client gone
+        pump.onClientGone(new IOException("connection reset"));
+        runner.join(10_000);
+
+        // then the response ends as a disconnect: no application error, no error page, completed once
+        assertThat(pump.isDone()).as("ended").isTrue();
+        assertThat(logged).as("log records").noneMatch(line -> line.startsWith("SEVERE"));
+        assertThat(channel.events).as("what reached the channel").containsExactly("complete");
+    }
+
+    @Test // #7
+    void timeoutWhileWriteWaitsIsLoggedAsATimeoutNotAnApplicationError() throws Exception {
+        // given an application blocked in write() on a client that takes nothing, its head not sent
+        Pump pump = open((env, start) -> {
+            start.start("200 OK", TEXT).write(bytes("first"));
+            return List.of(bytes(" never"));
+        });
+        Thread runner = startBlockedInWrite(pump);
+
+        // when the idle timeout ends it, and the client can take output again
+        pump.end(new ResponseEnded("no progress"));
+        runner.join(10_000);
+        channel.ready = true;
+        pump.onWritePossible();
+        runTurns();
+
+        // then the client gets the server's 503, and the log names the timeout, not an application error
+        assertThat(pump.isDone()).as("ended").isTrue();
+        assertThat(channel.code).as("status").isEqualTo(503);
+        assertThat(logged).as("log records").noneMatch(line -> line.startsWith("SEVERE"))
+                .anyMatch(line -> line.startsWith("WARNING") && line.contains("no progress"));
+    }
+
+    private Thread startBlockedInWrite(Pump pump) {
+        channel.ready = false;
+        pump.onWritePossible();
+        Thread runner = new Thread(this::runTurns);
+        runner.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (runner.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(runner.getState()).as("the application waits in write()").isEqualTo(Thread.State.WAITING);
+        return runner;
     }
 
     @Test

@@ -72,6 +72,8 @@ class FaultyApplicationIT {
                 fault("header value with CR LF", "control", startsInBody("200 OK",
                         List.of(new Header("X-Note", "a\r\nSet-Cookie: SECRET=1")))),
                 fault("header value with NUL", "control", startsInBody("200 OK", List.of(new Header("X-Note", "SECRET\u0000")))),
+                fault("header value beyond ISO-8859-1", "ISO-8859-1", startsInBody("200 OK",
+                        List.of(new Header("X-Note", "SECRET\u010aSet-Cookie: x=1")))),
                 fault("Content-Length not a number", "Content-Length", startsInBody("200 OK",
                         List.of(new Header("Content-Length", "SECRET")))),
                 fault("second start without excInfo", "second time", (env, sr) -> new ProbeBody(i -> {

@@ -66,6 +66,12 @@ final class RawConnection implements AutoCloseable {
         return this;
     }
 
+    /** Ends the request stream (a half close): the server reads EOF after what was sent. */
+    RawConnection finishSending() throws IOException {
+        socket.shutdownOutput();
+        return this;
+    }
+
     /** Sends a GET for the path with {@code Host} and the extra header lines. */
     RawConnection get(String pathAndQuery, String... headerLines) throws IOException {
         StringBuilder request = new StringBuilder("GET ").append(pathAndQuery).append(" HTTP/1.1\r\n")
@@ -173,6 +179,23 @@ final class RawConnection implements AutoCloseable {
         // Jetty sends a chunk's closing CRLF only with the next chunk: read it then, not now.
         chunkEndOwed = true;
         return data;
+    }
+
+    /**
+     * Reads the rest of a chunked body whose head (and maybe some chunks) was read already.
+     *
+     * @return {@code true} if the terminating chunk came, {@code false} if the connection ended first
+     * @throws java.net.SocketTimeoutException if the server left the client waiting
+     */
+    boolean readRestOfChunkedBody() throws IOException {
+        try {
+            while (readChunk().length > 0) {
+                // the body's bytes are not needed
+            }
+            return true;
+        } catch (EOFException | SocketException e) {
+            return false;
+        }
     }
 
     /**
