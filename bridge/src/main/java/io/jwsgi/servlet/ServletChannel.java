@@ -162,7 +162,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     private void checkNotFailed() throws IOException {
         if (failed) {
-            throw new IOException("the container reported the connection failed");
+            throw new IOException("the container ended the exchange: the connection failed or was completed");
         }
     }
 
@@ -238,8 +238,8 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     @Override
     public void onComplete(AsyncEvent event) {
         // Tomcat recycles the request after this: whatever ended it, the pump must not touch it again.
+        containerFailed();
         ended.set(true);
-        failed = true;
         release();
         if (!pump.isDone()) {
             pump.onClientGone(new IOException("the container completed the exchange"));
