@@ -28,6 +28,8 @@ import java.util.logging.Logger;
 public final class Engine implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Engine.class.getName());
+    /** The least time {@link #shutdown} gives the engine's threads to end once they are told to. */
+    private static final long THREAD_END_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** How applications are run. */
     public enum Threads {
@@ -42,6 +44,8 @@ public final class Engine implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private final long idleTimeoutNanos;
     private final Set<Pump> live = ConcurrentHashMap.newKeySet();
+    /** The threads the engine started that may still run; {@link #shutdown} joins them. */
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
     private Engine(Builder b) {
@@ -86,6 +90,14 @@ public final class Engine implements AutoCloseable {
         return live.size();
     }
 
+    /**
+     * The number of idle checks waiting on the engine's timer: one per response in flight when an
+     * idle timeout is set, none once every response has ended. For monitoring and leak tests.
+     */
+    public int idleChecksPending() {
+        return timer.getQueue().size();
+    }
+
     void execute(Runnable turn) {
         try {
             executor.execute(turn);
@@ -114,7 +126,8 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Ends every response in flight ({@code 503}, or the connection cut if its head went out),
-     * waits up to {@code grace} for them to finish, and stops the engine's threads.
+     * waits up to {@code grace} for them to finish, and stops the engine's threads: it returns once
+     * they have ended, or at least a second after it told them to if an application holds one.
      *
      * @param grace how long to wait for the responses to end
      * @return the number of responses that had not ended within {@code grace}
@@ -135,17 +148,34 @@ public final class Engine implements AutoCloseable {
                 }
             }
         }
+        timer.shutdownNow();
+        ExecutorService pool = owned != null ? owned : executor instanceof ExecutorService service ? service : null;
+        if (pool != null) {
+            // Turns still queued belong to responses told to end: dropped, they would never close.
+            for (Runnable turn : pool.shutdownNow()) {
+                turn.run();
+            }
+        }
         int left = live.size();
         if (left > 0) {
             LOG.log(Level.WARNING, "{0} responses had not ended when the engine stopped", left);
         }
-        timer.shutdownNow();
-        if (owned != null) {
-            owned.shutdownNow();
-        } else if (executor instanceof ExecutorService service) {
-            service.shutdownNow();
+        // Containers look for threads an application left running as soon as destroy() returns.
+        long wait = Math.max(deadline - System.nanoTime(), THREAD_END_WAIT_NANOS);
+        awaitTermination(timer, wait);
+        if (pool != null) {
+            awaitTermination(pool, wait);
         }
+        joinThreads(System.nanoTime() + wait);
         return left;
+    }
+
+    private static void awaitTermination(ExecutorService service, long nanos) {
+        try {
+            service.awaitTermination(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -163,22 +193,42 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private static ExecutorService platformPool(String name, int size) {
+    private ExecutorService platformPool(String name, int size) {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), daemonFactory(name));
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }
 
-    private static ThreadFactory daemonFactory(String name) {
+    private ThreadFactory daemonFactory(String name) {
         AtomicInteger count = new AtomicInteger();
         ClassLoader loader = Engine.class.getClassLoader();
         return task -> {
             Thread t = new Thread(task, name + "-" + count.incrementAndGet());
             t.setDaemon(true);
             t.setContextClassLoader(loader);
+            threads.removeIf(old -> !old.isAlive());
+            threads.add(t);
             return t;
         };
+    }
+
+    /** Waits for the engine's threads to die: a terminated pool's last worker is still alive a moment. */
+    private void joinThreads(long untilNanos) {
+        for (Thread t : threads) {
+            long left = untilNanos - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            if (t != Thread.currentThread()) {
+                try {
+                    t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /** Settings for an {@link Engine}. */

@@ -69,7 +69,8 @@ public final class HeaderRules {
     }
 
     /**
-     * Checks one header: a token name, a value without control characters, not hop-by-hop.
+     * Checks one header: a token name, a value of ISO-8859-1 characters without control
+     * characters, not hop-by-hop.
      *
      * @param header the header
      * @throws IllegalArgumentException naming the rule, the header and what was expected
@@ -94,6 +95,13 @@ public final class HeaderRules {
                 throw new IllegalArgumentException("Header value must not hold CR, LF or other control"
                         + " characters (response splitting), got " + name + ": " + quote(value)
                         + " with \\u" + String.format("%04x", (int) c) + " at index " + i);
+            }
+            if (c > 0xff) {
+                // Tomcat drops such a header silently, Jetty turns the character into a space.
+                throw new IllegalArgumentException("Header value must hold only ISO-8859-1 characters (a header"
+                        + " is bytes; PEP 3333), got " + name + ": " + quote(value) + " with \\u"
+                        + String.format("%04x", (int) c) + " at index " + i
+                        + "; encode other text, e.g. percent-encoded UTF-8 (RFC 8187)");
             }
         }
     }

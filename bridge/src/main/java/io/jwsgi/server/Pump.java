@@ -86,6 +86,8 @@ public final class Pump {
     private volatile Sleep sleep = Sleep.NONE;
     private volatile Throwable ending;
     private ScheduledFuture<?> idleCheck;
+    /** The running thread waits in {@link #awaitWritePossible} and no event has come to release it. */
+    private boolean writeBlocked;
 
     // Confined to the running thread (handed over under the lock):
     private volatile Thread runner;
@@ -141,6 +143,39 @@ public final class Pump {
         }
     }
 
+    /**
+     * Whether the application is asleep: it called {@code async.sleep}, yielded, and the pump
+     * suspended the response; only {@code async.wake} (or an ending) resumes it. For tests and
+     * monitoring: another thread may wake the response right after this returns.
+     *
+     * @return {@code true} while the response is suspended on {@code async.sleep}
+     */
+    public boolean isSleeping() {
+        lock.lock();
+        try {
+            return state == State.SLEEPING;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether the application's thread is blocked in the legacy {@code write} callable, waiting
+     * for the client to take output, and no event that releases it ({@link #onWritePossible()},
+     * an ending) has arrived yet. Together with {@link #isSleeping()} and its executor's own
+     * bookkeeping, this tells a test harness that the response cannot move until an outside event.
+     *
+     * @return {@code true} while a {@code write} waits for {@code onWritePossible}
+     */
+    public boolean isWriteBlocked() {
+        lock.lock();
+        try {
+            return writeBlocked;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     State state() {
         lock.lock();
         try {
@@ -185,6 +220,7 @@ public final class Pump {
         switch (event) {
             case WRITE_POSSIBLE:
                 if (transition(State.RUNNING, State.SIGNALLED)) {
+                    writeBlocked = false;
                     signalled.signalAll();
                     return false;
                 }
@@ -204,6 +240,7 @@ public final class Pump {
                 if (ending == null || ending instanceof ResponseEnded && cause instanceof ClientGone) {
                     ending = cause;
                 }
+                writeBlocked = false;
                 signalled.signalAll();
                 return transition(State.SLEEPING, State.SCHEDULED) || transition(State.AWAITING_READY, State.SCHEDULED)
                         || transition(State.NEW, State.SCHEDULED);
@@ -284,8 +321,27 @@ public final class Pump {
         } catch (ClientGone gone) {
             return endOn(gone);
         } catch (Throwable t) {
-            return applicationFailed(t);
+            Throwable ended = endingBehind(t);
+            return ended != null ? endOn(ended) : applicationFailed(t);
         }
+    }
+
+    /**
+     * The ending an exception comes from, if the application let through (or wrapped) what
+     * {@code write} threw because the client left or the response was ended: that is no
+     * application error.
+     */
+    private Throwable endingBehind(Throwable t) {
+        for (Throwable c = t; c != null && c != c.getCause(); c = c.getCause()) {
+            if (c instanceof ClientGone) {
+                return c;
+            }
+            if (c instanceof EndedWhileWriting) {
+                Throwable cause = takeEnding();
+                return cause != null ? cause : c.getCause();
+            }
+        }
+        return null;
     }
 
     private Step step() throws Exception {
@@ -384,7 +440,8 @@ public final class Pump {
             return finish(true, null);
         }
         LOG.log(Level.WARNING, "{0}: {1}", new Object[] {this, cause.getMessage()});
-        if (!head.sent()) {
+        // A second ending while the error page itself is stuck cuts the connection instead.
+        if (!head.sent() && !serverBody) {
             closeApplication();
             serveErrorPage("503 Service Unavailable");
             return Step.CONTINUE;
@@ -403,7 +460,26 @@ public final class Pump {
         bodyOver = false;
     }
 
+    /**
+     * Ends the response: the iterable is closed first, so that a client that saw the end of its
+     * response can count on {@code close()} having run; then the pump is done; then the exchange ends.
+     */
     private Step finish(boolean complete, Throwable abortCause) {
+        closeApplication();
+        lock.lock();
+        try {
+            if (!transition(State.RUNNING, State.DONE)) {
+                transition(State.SIGNALLED, State.DONE);
+            }
+            runner = null;
+            if (idleCheck != null) {
+                idleCheck.cancel(false);
+            }
+            signalled.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        engine.ended(this);
         try {
             if (complete) {
                 channel.complete();
@@ -412,22 +488,6 @@ public final class Pump {
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, this + ": the container refused to end the exchange", e);
-        } finally {
-            closeApplication();
-            lock.lock();
-            try {
-                if (!transition(State.RUNNING, State.DONE)) {
-                    transition(State.SIGNALLED, State.DONE);
-                }
-                runner = null;
-                if (idleCheck != null) {
-                    idleCheck.cancel(false);
-                }
-                signalled.signalAll();
-            } finally {
-                lock.unlock();
-            }
-            engine.ended(this);
         }
         return Step.END;
     }
@@ -476,8 +536,12 @@ public final class Pump {
         out.offer(data, this);
         try {
             while (out.hasPending()) {
-                if (ending != null) {
-                    throw new java.io.IOException("the response was ended: " + ending.getMessage());
+                Throwable cause = ending;
+                if (cause instanceof ClientGone gone) {
+                    throw gone;
+                }
+                if (cause != null) {
+                    throw new EndedWhileWriting(cause);
                 }
                 if (!out.drain(channel)) {
                     awaitWritePossible();
@@ -490,9 +554,19 @@ public final class Pump {
         progress();
     }
 
+    /** What {@code write} throws when the server ended the response (idle timeout, shutdown) while it waited. */
+    private static final class EndedWhileWriting extends java.io.IOException {
+        private static final long serialVersionUID = 1L;
+
+        EndedWhileWriting(Throwable ending) {
+            super("the response was ended: " + ending.getMessage(), ending);
+        }
+    }
+
     private void awaitWritePossible() throws java.io.InterruptedIOException {
         lock.lock();
         try {
+            writeBlocked = state == State.RUNNING && ending == null;
             while (state == State.RUNNING && ending == null) {
                 signalled.await();
             }
@@ -501,6 +575,7 @@ public final class Pump {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while waiting for the client to take output");
         } finally {
+            writeBlocked = false;
             lock.unlock();
         }
     }
@@ -512,15 +587,19 @@ public final class Pump {
     /** Schedules the idle check; called once by the engine when the pump is registered. */
     void watchIdle(long timeoutNanos) {
         long idle = System.nanoTime() - lastProgress;
-        if (idle >= timeoutNanos) {
+        long delay = timeoutNanos - idle;
+        if (delay <= 0) {
             end(new ResponseEnded("no progress for " + TimeUnit.NANOSECONDS.toMillis(idle)
                     + " ms (async-timeout " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms)"));
-            return;
+            // Keep watching: a 503 page stalled on a client that reads nothing is cut at the next expiry.
+            progress();
+            delay = timeoutNanos;
         }
         lock.lock();
         try {
             if (state != State.DONE) {
-                idleCheck = engine.schedule(() -> watchIdle(timeoutNanos), timeoutNanos - idle);
+                final long next = delay;
+                idleCheck = engine.schedule(() -> watchIdle(timeoutNanos), next);
             }
         } finally {
             lock.unlock();

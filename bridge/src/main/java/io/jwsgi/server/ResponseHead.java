@@ -34,6 +34,11 @@ final class ResponseHead implements StartResponse {
                     + "; pass the exception as excInfo to replace the headers of an error");
         }
         int newCode = HeaderRules.statusCode(status);
+        if (newCode < 200) {
+            // Servlet containers can only send 1xx as interim responses: as the final one, the client hangs.
+            throw new IllegalArgumentException("Status must be a final status, 200 or above; 1xx responses are"
+                    + " interim and the server's (it sends 100 Continue itself), got " + HeaderRules.quote(status));
+        }
         HeaderRules.check(headers);
         long length = contentLength(headers);
         this.status = status;

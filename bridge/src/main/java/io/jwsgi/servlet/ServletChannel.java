@@ -10,14 +10,20 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The {@link Channel} over a Servlet async exchange, and the container's listeners feeding the
  * pump. The pump guarantees one caller at a time and {@code isReady()} before each write or flush;
- * this class adds that the exchange is ended once, whoever gets there first.
+ * this class adds that the exchange is ended once, whoever gets there first, and that once the
+ * container reported the connection failed, neither the pump nor {@code wsgi.input} calls into
+ * the container's streams again.
  */
 final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
@@ -28,7 +34,13 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final ServletOutputStream out;
+    /** How long a container callback waits for a stream call in progress to return. */
+    private static final long STREAM_CALL_WAIT_SECONDS = 10;
+
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** Held around every call into the container's streams; see {@link #containerFailed()}. */
+    private final ReentrantLock streamCall = new ReentrantLock();
+    private volatile boolean failed;
     private Pump pump;
     private volatile AutoCloseable resource;
 
@@ -62,27 +74,118 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     @Override
     public boolean isReady() {
-        // Jetty: isReady() is not a pure query; false schedules onWritePossible (jetty#1755).
-        return out.isReady();
+        streamCall.lock();
+        try {
+            // Once the container failed the exchange, say ready: the write that follows fails at once.
+            // Jetty: isReady() is not a pure query; false schedules onWritePossible (jetty#1755).
+            return failed || out.isReady();
+        } finally {
+            streamCall.unlock();
+        }
     }
 
     @Override
     public void head(int code, String status, List<Header> headers) {
-        // Servlet 6 has no way to send the reason phrase: the container sends its own.
-        response.setStatus(code);
-        for (Header h : headers) {
-            response.addHeader(h.name(), h.value());
+        streamCall.lock();
+        try {
+            if (failed) {
+                return;
+            }
+            // Servlet 6 has no way to send the reason phrase: the container sends its own.
+            response.setStatus(code);
+            for (Header h : headers) {
+                response.addHeader(h.name(), h.value());
+            }
+        } finally {
+            streamCall.unlock();
         }
     }
 
     @Override
     public void write(byte[] chunk) throws IOException {
-        out.write(chunk);
+        streamCall.lock();
+        try {
+            checkNotFailed();
+            out.write(chunk);
+        } finally {
+            streamCall.unlock();
+        }
     }
 
     @Override
     public void flush() throws IOException {
-        out.flush();
+        streamCall.lock();
+        try {
+            checkNotFailed();
+            out.flush();
+        } finally {
+            streamCall.unlock();
+        }
+    }
+
+    /** The container's request body stream, read under the same guard as the output. */
+    InputStream guard(InputStream in) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                streamCall.lock();
+                try {
+                    checkNotFailed();
+                    return super.read();
+                } finally {
+                    streamCall.unlock();
+                }
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                streamCall.lock();
+                try {
+                    checkNotFailed();
+                    return super.read(b, off, len);
+                } finally {
+                    streamCall.unlock();
+                }
+            }
+
+            @Override
+            public int available() throws IOException {
+                streamCall.lock();
+                try {
+                    return failed ? 0 : super.available();
+                } finally {
+                    streamCall.unlock();
+                }
+            }
+        };
+    }
+
+    private void checkNotFailed() throws IOException {
+        if (failed) {
+            throw new IOException("the container ended the exchange: the connection failed or was completed");
+        }
+    }
+
+    /**
+     * Marks the exchange failed, after any stream call in progress on another thread returned.
+     * Tomcat reports a failed write or read on a container thread while the failing call is still
+     * running on ours, then recycles the request's processor for the next connection: a call still
+     * inside it would mark that other request failed and its connection would be closed.
+     */
+    private void containerFailed() {
+        try {
+            if (streamCall.tryLock(STREAM_CALL_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                try {
+                    failed = true;
+                } finally {
+                    streamCall.unlock();
+                }
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        failed = true;
     }
 
     @Override
@@ -108,6 +211,8 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
                 async.dispatch();
             } catch (IllegalStateException e) {
                 // Already completed by the container: the connection is being closed anyway.
+            } catch (UnsupportedOperationException e) {
+                // Tomcat, context stopping: no dispatch; it times the exchange out and closes the connection itself.
             }
         }
     }
@@ -120,17 +225,20 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     @Override
     public void onError(Throwable t) {
         // WriteListener.onError: Jetty calls only this after a client abort; Tomcat calls both (servlet#433).
+        containerFailed();
         pump.onClientGone(t);
     }
 
     @Override
     public void onError(AsyncEvent event) {
+        containerFailed();
         pump.onClientGone(event.getThrowable());
     }
 
     @Override
     public void onComplete(AsyncEvent event) {
         // Tomcat recycles the request after this: whatever ended it, the pump must not touch it again.
+        containerFailed();
         ended.set(true);
         release();
         if (!pump.isDone()) {

@@ -1,6 +1,7 @@
 package io.jwsgi.servlet;
 
 import io.jwsgi.Environ;
+import io.jwsgi.app.FileWrapper;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
@@ -67,8 +68,8 @@ final class ServletEnviron {
      */
     static Map<String, Object> of(HttpServletRequest request, ServletContext context, InputStream input,
             long bufferedLength) {
-        // 21 fixed keys plus one per header: 32 slots at load factor 1 hold a request with 11 headers
-        // without resizing, in half the table a suspended request would otherwise keep.
+        // 21 fixed keys (23 with async.*) plus one per header: 32 slots at load factor 1 hold a request
+        // with 9 headers without resizing, in half the table a suspended request would otherwise keep.
         Map<String, Object> env = new HashMap<>(32, 1.0f);
         env.put(Environ.REQUEST_METHOD, request.getMethod());
         putPaths(env, request);
@@ -99,6 +100,7 @@ final class ServletEnviron {
         env.put(Environ.WSGI_MULTIPROCESS, Boolean.FALSE);
         env.put(Environ.WSGI_RUN_ONCE, Boolean.FALSE);
         env.put(Environ.WSGI_INPUT_TERMINATED, Boolean.TRUE);
+        env.put(FileWrapper.KEY, FileWrapper.DEFAULT);
         env.put(Environ.SERVLET_REQUEST, request);
         return env;
     }

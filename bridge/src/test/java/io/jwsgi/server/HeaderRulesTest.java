@@ -60,9 +60,18 @@ class HeaderRulesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "plain", "with\ttab", "unicode é €", "a, b; c=\"d\""})
+    @ValueSource(strings = {"", "plain", "with\ttab", "latin-1 é ÿ", "a, b; c=\"d\""})
     void ordinaryValuesPass(String value) {
         HeaderRules.check(new Header("X-Test", value));
+    }
+
+    @ParameterizedTest // #7
+    @ValueSource(strings = {"euro €", "a\u010aSet-Cookie: x=1", "line\u2028separator", "emoji \ud83d\ude00"})
+    void valuesBeyondIso88591AreRefusedSinceContainersDropOrMangleThem(String value) {
+        assertThatThrownBy(() -> HeaderRules.check(new Header("X-Test", value)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ISO-8859-1")
+                .hasMessageContaining("X-Test");
     }
 
     @org.junit.jupiter.api.Test

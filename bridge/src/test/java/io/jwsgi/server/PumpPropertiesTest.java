@@ -23,19 +23,27 @@ import net.jqwik.api.constraints.Size;
 
 /**
  * Random orders of everything that can happen to a response — sleeps and wakes, ready and not
- * ready, write-possible callbacks, turns run, the client leaving, the idle timeout — never lose a
- * wake, never end an exchange twice, and always close the iterable exactly once.
+ * ready, write-possible callbacks, turns run, the client leaving, the idle timeout, the
+ * application failing, and the outside events arriving while the application runs (from inside
+ * its {@code next()}) — never lose a wake, never end an exchange twice, and always close the
+ * iterable exactly once.
  */
 class PumpPropertiesTest {
 
-    enum Event { WAKE, READY, NOT_READY, WRITE_POSSIBLE, RUN_TURN, CLIENT_GONE, TIMEOUT }
+    enum Event {
+        WAKE, READY, NOT_READY, WRITE_POSSIBLE, RUN_TURN, CLIENT_GONE, TIMEOUT,
+        /** The application's next {@code next()} throws. */
+        APP_ERROR,
+        /** These four happen inside the application's next {@code next()}, while the pump runs it. */
+        WAKE_WHILE_RUNNING, WRITE_POSSIBLE_WHILE_RUNNING, CLIENT_GONE_WHILE_RUNNING, TIMEOUT_WHILE_RUNNING
+    }
 
     @Provide
     Arbitrary<List<Event>> events() {
         return Arbitraries.of(Event.class).list().ofMaxSize(60);
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 3000)
     void anyOrderOfEventsEndsOnceClosesOnceAndLosesNoWake(
             @ForAll("events") List<Event> events,
             @ForAll @Size(max = 8) List<@IntRange(min = 0, max = 3) Integer> script) {
@@ -56,10 +64,12 @@ class PumpPropertiesTest {
                 interrupted |= apply(event, pump, body, channel, turns);
                 assertThat(channel.endings()).as("ended at most once").isLessThanOrEqualTo(1);
                 if (pump.state() == Pump.State.SLEEPING) {
-                    assertThat(body.lastSleep).as("asleep only if no wake came after the sleep").isGreaterThan(body.lastWake);
+                    assertThat(body.sleepRequested).as("asleep only on a sleep no wake has answered (kept or later)")
+                            .isTrue();
                 }
             }
             settle(pump, body, channel, turns);
+            interrupted |= body.interrupted;
 
             assertThat(pump.isDone()).as("every response ends once the client reads and wakes come").isTrue();
             assertThat(channel.endings()).isEqualTo(1);
@@ -93,10 +103,25 @@ class PumpPropertiesTest {
                 pump.onClientGone(new IOException("gone"));
                 return !pump.isDone();
             }
-            default -> {
+            case TIMEOUT -> {
                 pump.end(new ResponseEnded("timeout"));
                 return !pump.isDone();
             }
+            case APP_ERROR -> body.failNext = true;
+            case WAKE_WHILE_RUNNING -> body.insideNext.add(body::wake);
+            case WRITE_POSSIBLE_WHILE_RUNNING -> body.insideNext.add(() -> {
+                if (channel.ready) {
+                    pump.onWritePossible();
+                }
+            });
+            case CLIENT_GONE_WHILE_RUNNING -> body.insideNext.add(() -> {
+                body.interrupted = true;
+                pump.onClientGone(new IOException("gone"));
+            });
+            default -> body.insideNext.add(() -> {
+                body.interrupted = true;
+                pump.end(new ResponseEnded("timeout"));
+            });
         }
         return false;
     }
@@ -112,13 +137,19 @@ class PumpPropertiesTest {
         }
     }
 
-    /** Chunk i: 0 = "ci", 1 = sleep then "", 2 = sleep then "ci", 3 = "". */
+    /**
+     * Chunk i: 0 = "ci", 1 = sleep then "", 2 = sleep then "ci", 3 = "". Keeps a model of the
+     * sleep/wake ledger: a sleep is answered by the next wake, a wake with no sleep waiting is kept
+     * for the next sleep.
+     */
     static final class Scripted implements Iterable<byte[]>, Iterator<byte[]>, AutoCloseable {
         private final List<Integer> script;
         private int index;
-        private long clock;
-        long lastSleep = -1;
-        long lastWake = -1;
+        private boolean wakeKept;
+        boolean sleepRequested;
+        boolean failNext;
+        boolean interrupted;
+        final Deque<Runnable> insideNext = new ArrayDeque<>();
         int closes;
         Map<String, Object> environ;
 
@@ -128,7 +159,11 @@ class PumpPropertiesTest {
 
         void wake() {
             if (environ != null) {
-                lastWake = ++clock;
+                if (sleepRequested) {
+                    sleepRequested = false;
+                } else {
+                    wakeKept = true;
+                }
                 ((Runnable) environ.get(Environ.ASYNC_WAKE)).run();
             }
         }
@@ -155,10 +190,21 @@ class PumpPropertiesTest {
 
         @Override
         public byte[] next() {
+            for (Runnable event; (event = insideNext.poll()) != null; ) {
+                event.run();
+            }
+            if (failNext) {
+                interrupted = true;
+                throw new IllegalStateException("the application failed");
+            }
             int i = index++;
             int kind = script.get(i);
             if (kind == 1 || kind == 2) {
-                lastSleep = ++clock;
+                if (wakeKept) {
+                    wakeKept = false;
+                } else {
+                    sleepRequested = true;
+                }
                 ((Runnable) environ.get(Environ.ASYNC_SLEEP)).run();
             }
             return kind == 0 || kind == 2 ? ("c" + i).getBytes(StandardCharsets.UTF_8) : new byte[0];

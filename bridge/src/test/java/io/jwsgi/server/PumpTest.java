@@ -15,8 +15,14 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,8 +35,30 @@ class PumpTest {
     private final Engine engine = Engine.builder().executor(turns::add).build();
     private final RecordingChannel channel = new RecordingChannel();
 
+    private final List<String> logged = new CopyOnWriteArrayList<>();
+    private final Handler logHandler = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            logged.add(record.getLevel() + " " + new SimpleFormatter().formatMessage(record));
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void captureLog() {
+        Logger.getLogger(Pump.class.getName()).addHandler(logHandler);
+    }
+
     @AfterEach
     void stop() {
+        Logger.getLogger(Pump.class.getName()).removeHandler(logHandler);
         engine.shutdown(java.time.Duration.ZERO);
     }
 
@@ -120,45 +148,41 @@ class PumpTest {
 
     @Test
     void sleepingAppIsSuspendedAndResumedByWakeFromAnotherThread() throws Exception {
-        Fixed[] self = new Fixed[1];
-        Body body = new Body(3, i -> {
+        Fixed app = Fixed.scripted(3, (self, i) -> {
             if (i == 1) {
-                self[0].sleep();
+                self.sleep();
                 return new byte[0];
             }
             return bytes("c" + i);
         });
-        self[0] = new Fixed(body, TEXT);
-        Pump pump = open(self[0]);
+        Pump pump = open(app);
         pump.onWritePossible();
         runTurns();
         assertThat(pump.state()).isEqualTo(Pump.State.SLEEPING);
         assertThat(channel.chunks).containsExactly("c0");
         assertThat(turns).as("a sleeping response holds no turn").isEmpty();
 
-        Thread waker = new Thread(self[0]::wake);
+        Thread waker = new Thread(app::wake);
         waker.start();
         waker.join(10_000);
         assertThat(turns).as("the wake schedules a turn; it does not run the app on the waker's thread").hasSize(1);
         runTurns();
 
         assertThat(channel.chunks).containsExactly("c0", "c2");
-        assertThat(body.closes).hasValue(1);
+        assertThat(app.body.closes).hasValue(1);
     }
 
     @Test
     void wakeBeforeSleepIsKeptAndCancelsTheSleep() {
-        Fixed[] self = new Fixed[1];
-        Body body = new Body(3, i -> {
+        Fixed app = Fixed.scripted(3, (self, i) -> {
             if (i == 1) {
-                self[0].wake();
-                self[0].sleep();
+                self.wake();
+                self.sleep();
                 return new byte[0];
             }
             return bytes("c" + i);
         });
-        self[0] = new Fixed(body, TEXT);
-        Pump pump = open(self[0]);
+        Pump pump = open(app);
 
         pump.onWritePossible();
         runTurns();
@@ -169,21 +193,19 @@ class PumpTest {
 
     @Test
     void wakeWhileTheChunkBeforeTheSleepIsStillBeingWrittenCancelsTheSleep() {
-        Fixed[] self = new Fixed[1];
-        Body body = new Body(2, i -> {
+        Fixed app = Fixed.scripted(2, (self, i) -> {
             if (i == 0) {
-                self[0].sleep();
+                self.sleep();
             }
             return bytes("c" + i);
         });
-        self[0] = new Fixed(body, TEXT);
-        Pump pump = open(self[0]);
+        Pump pump = open(app);
         channel.ready = false;
         pump.onWritePossible();
         runTurns();
         assertThat(pump.state()).isEqualTo(Pump.State.AWAITING_READY);
 
-        self[0].wake();
+        app.wake();
         channel.ready = true;
         pump.onWritePossible();
         runTurns();
@@ -209,13 +231,11 @@ class PumpTest {
 
     @Test
     void clientGoneWhileAsleepClosesOnceAndReleasesTheExchange() {
-        Fixed[] self = new Fixed[1];
-        Body body = new Body(2, i -> {
-            self[0].sleep();
+        Fixed app = Fixed.scripted(2, (self, i) -> {
+            self.sleep();
             return bytes("c" + i);
         });
-        self[0] = new Fixed(body, TEXT);
-        Pump pump = open(self[0]);
+        Pump pump = open(app);
         pump.onWritePossible();
         runTurns();
         assertThat(pump.state()).isEqualTo(Pump.State.SLEEPING);
@@ -223,24 +243,22 @@ class PumpTest {
         pump.onClientGone(new IOException("reset by peer"));
         pump.onClientGone(new IOException("and again"));
         runTurns();
-        self[0].wake();
+        app.wake();
         runTurns();
 
-        assertThat(body.closes).hasValue(1);
+        assertThat(app.body.closes).hasValue(1);
         assertThat(channel.completions).as("released once, not aborted: nobody is listening").isEqualTo(1);
         assertThat(channel.aborts).isZero();
-        assertThat(body.pulls).as("no chunk is pulled after the client left").hasValue(1);
+        assertThat(app.body.pulls).as("no chunk is pulled after the client left").hasValue(1);
     }
 
     @Test
     void timeoutWhileAsleepBeforeHeadersAnswers503() {
-        Fixed[] self = new Fixed[1];
-        Body body = new Body(1, i -> {
-            self[0].sleep();
+        Fixed app = Fixed.scripted(1, (self, i) -> {
+            self.sleep();
             return new byte[0];
         });
-        self[0] = new Fixed(body, TEXT);
-        Pump pump = open(self[0]);
+        Pump pump = open(app);
         pump.onWritePossible();
         runTurns();
 
@@ -250,18 +268,16 @@ class PumpTest {
         assertThat(channel.code).isEqualTo(503);
         assertThat(channel.text()).isEqualTo("503 Service Unavailable\n");
         assertThat(channel.completions).isEqualTo(1);
-        assertThat(body.closes).hasValue(1);
+        assertThat(app.body.closes).hasValue(1);
     }
 
     @Test
     void timeoutWhileAsleepAfterHeadersCutsTheConnection() {
-        Fixed[] self = new Fixed[1];
-        Body body = new Body(2, i -> {
-            self[0].sleep();
+        Fixed app = Fixed.scripted(2, (self, i) -> {
+            self.sleep();
             return bytes("c" + i);
         });
-        self[0] = new Fixed(body, TEXT);
-        Pump pump = open(self[0]);
+        Pump pump = open(app);
         pump.onWritePossible();
         runTurns();
 
@@ -270,20 +286,18 @@ class PumpTest {
 
         assertThat(channel.aborts).isEqualTo(1);
         assertThat(channel.completions).isZero();
-        assertThat(body.closes).hasValue(1);
+        assertThat(app.body.closes).hasValue(1);
     }
 
     @Test
     void idleTimerEndsAResponseThatMakesNoProgress() throws Exception {
         Engine timed = Engine.builder().executor(turns::add).idleTimeoutMillis(50).build();
         try {
-            Fixed[] self = new Fixed[1];
-            Body body = new Body(1, i -> {
-                self[0].sleep();
+                Fixed app = Fixed.scripted(1, (self, i) -> {
+                self.sleep();
                 return new byte[0];
             });
-            self[0] = new Fixed(body, TEXT);
-            Pump pump = timed.open(self[0], new HashMap<>(Map.of(Environ.REQUEST_METHOD, "GET")), channel, "GET /idle");
+                Pump pump = timed.open(app, new HashMap<>(Map.of(Environ.REQUEST_METHOD, "GET")), channel, "GET /idle");
             pump.onWritePossible();
             runTurns();
 
@@ -294,7 +308,7 @@ class PumpTest {
             runTurns();
 
             assertThat(channel.code).isEqualTo(503);
-            assertThat(body.closes).hasValue(1);
+            assertThat(app.body.closes).hasValue(1);
             assertThat(timed.inFlight()).isZero();
         } finally {
             timed.shutdown(java.time.Duration.ZERO);
@@ -302,39 +316,63 @@ class PumpTest {
     }
 
     @Test
+    void idleTimerCutsAResponseWhoseClientNeverReadsEvenItsErrorPage() throws Exception {
+        Engine timed = Engine.builder().executor(turns::add).idleTimeoutMillis(50).build();
+        try {
+            Fixed app = new Fixed(new Body(1, i -> bytes("never read")), TEXT);
+            channel.ready = false;
+            Pump pump = timed.open(app, new HashMap<>(Map.of(Environ.REQUEST_METHOD, "GET")), channel, "GET /stalled");
+            pump.onWritePossible();
+            runTurns();
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!pump.isDone() && System.nanoTime() < deadline) {
+                runTurns();
+                Thread.onSpinWait();
+            }
+
+            assertThat(pump.isDone()).as("the second expiry ends the stuck 503 page").isTrue();
+            assertThat(channel.aborts).isEqualTo(1);
+            assertThat(app.body.closes).hasValue(1);
+        } finally {
+            timed.shutdown(java.time.Duration.ZERO);
+        }
+    }
+
+    @Test
     void applicationErrorBeforeHeadersBecomesA500WithoutDetails() {
-        Body body = new Body(2, i -> {
+        Fixed app = Fixed.scripted(2, (self, i) -> {
             if (i == 1) {
                 throw new IllegalStateException("secret database password");
             }
             return new byte[0];
         });
-        Pump pump = open(new Fixed(body, TEXT));
+        Pump pump = open(app);
         pump.onWritePossible();
         runTurns();
 
         assertThat(channel.code).isEqualTo(500);
         assertThat(channel.text()).isEqualTo("500 Internal Server Error\n").doesNotContain("secret");
-        assertThat(body.closes).hasValue(1);
+        assertThat(app.body.closes).hasValue(1);
         assertThat(channel.completions).isEqualTo(1);
     }
 
     @Test
     void applicationErrorAfterHeadersCutsTheConnection() {
-        Body body = new Body(2, i -> {
+        Fixed app = Fixed.scripted(2, (self, i) -> {
             if (i == 1) {
                 throw new IllegalStateException("boom");
             }
             return bytes("partial");
         });
-        Pump pump = open(new Fixed(body, TEXT));
+        Pump pump = open(app);
         pump.onWritePossible();
         runTurns();
 
         assertThat(channel.chunks).containsExactly("partial");
         assertThat(channel.aborts).isEqualTo(1);
         assertThat(channel.abortCause).hasMessage("boom");
-        assertThat(body.closes).hasValue(1);
+        assertThat(app.body.closes).hasValue(1);
     }
 
     @Test
@@ -453,6 +491,61 @@ class PumpTest {
 
         assertThat(channel.text()).isEqualTo("first second");
         assertThat(pump.isDone()).isTrue();
+    }
+
+    @Test // #7
+    void clientLeavingWhileWriteWaitsIsADisconnectNotAnApplicationError() throws Exception {
+        // given an application blocked in write() on a client that takes nothing, its head not sent
+        Pump pump = open((env, start) -> {
+            start.start("200 OK", TEXT).write(bytes("first"));
+            return List.of(bytes(" never"));
+        });
+        Thread runner = startBlockedInWrite(pump);
+
+        // when the container reports the client gone
+        pump.onClientGone(new IOException("connection reset"));
+        runner.join(10_000);
+
+        // then the response ends as a disconnect: no application error, no error page, completed once
+        assertThat(pump.isDone()).as("ended").isTrue();
+        assertThat(logged).as("log records").noneMatch(line -> line.startsWith("SEVERE"));
+        assertThat(channel.events).as("what reached the channel").containsExactly("complete");
+    }
+
+    @Test // #7
+    void timeoutWhileWriteWaitsIsLoggedAsATimeoutNotAnApplicationError() throws Exception {
+        // given an application blocked in write() on a client that takes nothing, its head not sent
+        Pump pump = open((env, start) -> {
+            start.start("200 OK", TEXT).write(bytes("first"));
+            return List.of(bytes(" never"));
+        });
+        Thread runner = startBlockedInWrite(pump);
+
+        // when the idle timeout ends it, and the client can take output again
+        pump.end(new ResponseEnded("no progress"));
+        runner.join(10_000);
+        channel.ready = true;
+        pump.onWritePossible();
+        runTurns();
+
+        // then the client gets the server's 503, and the log names the timeout, not an application error
+        assertThat(pump.isDone()).as("ended").isTrue();
+        assertThat(channel.code).as("status").isEqualTo(503);
+        assertThat(logged).as("log records").noneMatch(line -> line.startsWith("SEVERE"))
+                .anyMatch(line -> line.startsWith("WARNING") && line.contains("no progress"));
+    }
+
+    private Thread startBlockedInWrite(Pump pump) {
+        channel.ready = false;
+        pump.onWritePossible();
+        Thread runner = new Thread(this::runTurns);
+        runner.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (runner.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(runner.getState()).as("the application waits in write()").isEqualTo(Thread.State.WAITING);
+        return runner;
     }
 
     @Test

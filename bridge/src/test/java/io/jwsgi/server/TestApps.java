@@ -73,6 +73,13 @@ final class TestApps {
             return body;
         }
 
+        /** An app whose chunk {@code i} is {@code step.apply(app, i)}; the step may sleep or wake the app. */
+        static Fixed scripted(int count, java.util.function.BiFunction<Fixed, Integer, byte[]> step) {
+            Fixed[] self = new Fixed[1];
+            self[0] = new Fixed(new Body(count, i -> step.apply(self[0], i)), TEXT);
+            return self[0];
+        }
+
         void sleep() {
             ((Runnable) environ.get(Environ.ASYNC_SLEEP)).run();
         }

@@ -12,6 +12,9 @@ interface Container {
     /** The system property naming the container under test. */
     String PROPERTY = "jwsgi.container";
 
+    /** The system property holding the version the build asked for, checked against the one running. */
+    String VERSION_PROPERTY = "jwsgi.container.version";
+
     /**
      * Starts the container named by {@link #PROPERTY} with the deployment.
      *
@@ -26,6 +29,20 @@ interface Container {
         Container container = (Container) Class.forName(type).getConstructor().newInstance();
         container.run(deployment);
         return container;
+    }
+
+    /**
+     * Fails unless the container that runs is the version the build asked for: a classpath that
+     * let the wrong Tomcat or servlet API through would otherwise pass unnoticed.
+     *
+     * @param running the running container's version
+     */
+    static void checkVersion(String running) {
+        String expected = System.getProperty(VERSION_PROPERTY, "");
+        if (!running.equals(expected)) {
+            throw new IllegalStateException(name() + " runs version " + running + " but the build asked for \""
+                    + expected + "\" (" + VERSION_PROPERTY + "); check the failsafe execution's classpath");
+        }
     }
 
     /** The name of the container under test, from {@link #PROPERTY}. */

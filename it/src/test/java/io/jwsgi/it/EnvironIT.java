@@ -35,10 +35,14 @@ class EnvironIT {
             /ctx/caf%C3%A9                     | /ctx         | /café         | ''
             /ctx/                             | /ctx         | /             | ''
             /ctx/other/th%C3%A9?a=%C3%A9       | /ctx         | /other/thé    | a=%C3%A9
+            /%63tx/prefix/x                   | /ctx/prefix  | /x            | ''
+            /ctx/pre%66ix/x                   | /ctx/prefix  | /x            | ''
+            /a%3Bb                            | ''           | /a;b          | ''
             """)
     void scriptNameAndPathInfoAreSplitAtTheMappingAndDecoded(String target, String scriptName, String pathInfo,
             String query) throws Exception {
-        // given servlets mapped at /* (root context), /prefix/* and / (context /ctx)
+        // given servlets mapped at /* (root context), /prefix/* and / (context /ctx); an encoded
+        // mount point decodes to the mount point (Tomcat's getContextPath() keeps the encoding)
         // when the target is requested
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(server.uri(target))
                 .timeout(Await.DEADLINE).build(), HttpResponse.BodyHandlers.ofString());
@@ -87,6 +91,7 @@ class EnvironIT {
                     Map.entry("async.wake", "Runnable"),
                     Map.entry("jwsgi.servlet_request", "HttpServletRequest"),
                     Map.entry("wsgi.errors", "PrintWriter"),
+                    Map.entry("wsgi.file_wrapper", "FileWrapper"),
                     Map.entry("wsgi.input", "InputStream"),
                     Map.entry("wsgi.input_terminated", "true"),
                     Map.entry("wsgi.multiprocess", "false"),

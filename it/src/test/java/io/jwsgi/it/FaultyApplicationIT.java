@@ -63,11 +63,17 @@ class FaultyApplicationIT {
                 fault("status without a reason phrase", "Status must be", startsInBody("200", TEXT)),
                 fault("status of two digits", "Status must be", startsInBody("20 OK", TEXT)),
                 fault("status holding CR LF", "Status", startsInBody("200 OK\r\nX-Injected: SECRET", TEXT)),
+                // The containers cannot send a 1xx as the final response: Tomcat leaves the client waiting.
+                fault("informational status 100", "a final status", startsInBody("100 Continue", TEXT)),
+                fault("informational status 101", "a final status", startsInBody("101 Switching Protocols", TEXT)),
+                fault("informational status 103", "a final status", startsInBody("103 Early Hints", TEXT)),
                 fault("header name with a space", "HTTP token", startsInBody("200 OK", List.of(new Header("Bad Name", "SECRET")))),
                 fault("header name with a colon", "HTTP token", startsInBody("200 OK", List.of(new Header("X:Y", "SECRET")))),
                 fault("header value with CR LF", "control", startsInBody("200 OK",
                         List.of(new Header("X-Note", "a\r\nSet-Cookie: SECRET=1")))),
                 fault("header value with NUL", "control", startsInBody("200 OK", List.of(new Header("X-Note", "SECRET\u0000")))),
+                fault("header value beyond ISO-8859-1", "ISO-8859-1", startsInBody("200 OK",
+                        List.of(new Header("X-Note", "SECRET\u010aSet-Cookie: x=1")))),
                 fault("Content-Length not a number", "Content-Length", startsInBody("200 OK",
                         List.of(new Header("Content-Length", "SECRET")))),
                 fault("second start without excInfo", "second time", (env, sr) -> new ProbeBody(i -> {

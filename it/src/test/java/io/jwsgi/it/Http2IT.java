@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +30,7 @@ class Http2IT {
     static {
         router.put("/sleep", sleepers);
         router.put("/hello", Router.text("hello\n"));
+        router.put("/environ", new EnvironEchoApp());
     }
 
     @RegisterExtension
@@ -100,6 +102,30 @@ class Http2IT {
         }
         assertThat(app.body().awaitClose()).as("body closed on %s", server.name()).isTrue();
         assertThat(app.body().closes()).as("close() calls on %s", server.name()).isEqualTo(1);
+    }
+
+    @Test
+    void environOverH2cNamesHttp2AndJoinsCookieFieldsWithSemicolons() throws Exception {
+        // given an upgraded connection
+        get("/hello");
+
+        // when a request sends two cookie fields (HTTP/2 splits cookies into several fields)
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(server.uri("/environ?x=%20y"))
+                .header("Cookie", "a=1").header("Cookie", "b=2").header("X-Multi", "c").header("X-Multi", "d")
+                .timeout(Await.DEADLINE).build(), HttpResponse.BodyHandlers.ofString());
+
+        // then the environ is that of an HTTP/2 request, with no pseudo-header leaking in
+        assertThat(response.version()).as("protocol on %s", server.name()).isEqualTo(HttpClient.Version.HTTP_2);
+        Map<String, String> environ = EnvironEchoApp.parse(response.body());
+        assertThat(environ).as("environ over h2c on %s", server.name())
+                .containsEntry("SERVER_PROTOCOL", "HTTP/2.0")
+                .containsEntry("HTTP_COOKIE", "a=1; b=2")
+                .containsEntry("HTTP_X_MULTI", "c,d")
+                .containsEntry("PATH_INFO", "/environ")
+                .containsEntry("QUERY_STRING", "x=%20y")
+                .containsEntry("SERVER_PORT", Integer.toString(server.port()))
+                .containsEntry("wsgi.url_scheme", "http");
+        assertThat(environ.keySet()).as("keys over h2c on %s", server.name()).noneMatch(key -> key.contains(":"));
     }
 
     private HttpResponse<String> get(String path) throws Exception {

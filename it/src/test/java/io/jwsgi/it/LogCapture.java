@@ -16,11 +16,24 @@ final class LogCapture extends Handler {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final SimpleFormatter formatter = new SimpleFormatter();
+    private Level previous;
 
     /** Starts collecting the bridge's records of level WARNING and above. */
     static LogCapture install() {
+        return install(Level.WARNING);
+    }
+
+    /**
+     * Starts collecting the bridge's records of {@code level} and above, lowering the bridge
+     * loggers' level to it if needed (FINE shows clients going away) until {@link #close()}.
+     */
+    static LogCapture install(Level level) {
         LogCapture capture = new LogCapture();
-        capture.setLevel(Level.WARNING);
+        capture.setLevel(level);
+        capture.previous = BRIDGE.getLevel();
+        if (level.intValue() < Level.INFO.intValue()) {
+            BRIDGE.setLevel(level);
+        }
         BRIDGE.addHandler(capture);
         return capture;
     }
@@ -55,5 +68,6 @@ final class LogCapture extends Handler {
     @Override
     public void close() {
         BRIDGE.removeHandler(this);
+        BRIDGE.setLevel(previous);
     }
 }

@@ -130,6 +130,21 @@ class StartResponseIT {
         assertClosedOnce(body);
     }
 
+    @Test
+    void headRequestGetsTheHeadersAndNoBody() throws Exception {
+        try (RawConnection conn = RawConnection.open(server.port())) {
+            // given an application that always yields its body, with its Content-Length
+            conn.send("HEAD /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+
+            // when asked for the head only, then the headers come
+            assertThat(conn.readHead()).as("HEAD status on %s", server.name()).isEqualTo(200);
+
+            // and no body byte: the next response on the connection starts right after the head
+            assertThat(conn.get("/hello").readResponse().text()).as("GET after HEAD on %s", server.name())
+                    .isEqualTo("hello\n");
+        }
+    }
+
     private static void assertResponse(String path, int status, String text, String what) throws Exception {
         try (RawConnection conn = RawConnection.open(server.port())) {
             RawResponse response = conn.get(path).readResponse();

@@ -87,6 +87,20 @@ class UploadIT {
         }
     }
 
+    @Test
+    void expectContinueIsAnsweredWhenTheApplicationReads() throws Exception {
+        try (RawConnection conn = RawConnection.open(server.port())) {
+            // given a client that waits for 100 Continue before sending its body
+            conn.send("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+
+            // when the application reads wsgi.input, then the container invites the body
+            assertThat(conn.readOneHead()).as("interim status on %s", server.name()).isEqualTo(100);
+            conn.send("hello");
+            assertThat(conn.readResponse().text()).as("upload after 100 Continue on %s", server.name())
+                    .isEqualTo(UploadDigestApp.expected("5", "hello".getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
     private static void assertUpload(HttpClient.Version version, HttpRequest.BodyPublisher body, String expected,
             String what) throws Exception {
         HttpClient client = HttpClient.newBuilder().version(version).build();

@@ -28,9 +28,11 @@ public final class StreamApp implements Application, AutoCloseable {
     private static final int NUMBERS_PER_STEP = 100_000;
     private static final byte[] EMPTY = new byte[0];
 
+    private volatile Thread timerThread;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread t = new Thread(task, "jwsgi-sample-stream-timer");
         t.setDaemon(true);
+        timerThread = t;
         return t;
     });
     private final String page = Http.resource("stream.html");
@@ -71,6 +73,15 @@ public final class StreamApp implements Application, AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        Thread t = timerThread;
+        try {
+            // Ended before the container checks for threads the application left running.
+            if (t != null) {
+                t.join(5000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static int bounded(String value, int min, int max) {

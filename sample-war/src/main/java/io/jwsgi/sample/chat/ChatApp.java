@@ -38,6 +38,7 @@ public final class ChatApp implements Application, AutoCloseable {
 
     private final String page = Http.resource("chat.html");
     private final ScheduledThreadPoolExecutor timer;
+    private volatile Thread timerThread;
     private final Duration pollTimeout;
     private final Duration heartbeat;
     private volatile ChatBus bus;
@@ -68,6 +69,7 @@ public final class ChatApp implements Application, AutoCloseable {
         this.timer = new ScheduledThreadPoolExecutor(1, task -> {
             Thread t = new Thread(task, "jwsgi-sample-chat-timer");
             t.setDaemon(true);
+            timerThread = t;
             return t;
         });
         // Thousands of waiting clients each cancel a timeout: don't keep them queued until due.
@@ -234,6 +236,15 @@ public final class ChatApp implements Application, AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        Thread t = timerThread;
+        try {
+            // Ended before the container checks for threads the application left running.
+            if (t != null) {
+                t.join(5000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         ChatBus b = bus;
         if (b != null) {
             b.close();

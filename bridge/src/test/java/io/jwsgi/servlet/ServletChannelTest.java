@@ -1,0 +1,144 @@
+package io.jwsgi.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import io.jwsgi.Header;
+import io.jwsgi.server.Engine;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tomcat recycles the request and response for another connection once {@code onComplete}
+ * returns; these orderings are hard to get from a real container on demand, so the container's
+ * objects are mocks here (the integration test shows the harm on real Tomcat).
+ */
+class ServletChannelTest {
+
+    private final AsyncContext async = mock(AsyncContext.class);
+    private final HttpServletRequest request = mock(HttpServletRequest.class);
+    private final HttpServletResponse response = mock(HttpServletResponse.class);
+    private final ServletOutputStream out = mock(ServletOutputStream.class);
+    private final Engine engine = Engine.builder().executor(Runnable::run).build();
+    private ServletChannel channel;
+
+    @BeforeEach
+    void open() throws IOException {
+        when(response.getOutputStream()).thenReturn(out);
+        channel = new ServletChannel(async, request, response);
+        channel.bind(engine.open((env, start) -> List.of(), new HashMap<>(), channel, "GET /test"));
+    }
+
+    @AfterEach
+    void stop() {
+        engine.shutdown(Duration.ZERO);
+    }
+
+    @Test
+    void afterTheContainerCompletedNothingTouchesTheRecycledResponse() throws Exception {
+        // given the container completed the exchange (the client left, say)
+        channel.onComplete(new AsyncEvent(async));
+
+        // when the pump, on its own thread, still had a write to make
+        boolean ready = channel.isReady();
+        channel.head(200, "200 OK", List.of(new Header("Content-Type", "text/plain")));
+
+        // then the response is left alone and the write is refused as a gone client
+        assertThat(ready).as("ready, so that the pump reaches write() and learns of the end").isTrue();
+        assertThatThrownBy(() -> channel.write(new byte[] {1})).isInstanceOf(IOException.class)
+                .hasMessageContaining("the container ended the exchange");
+        assertThatThrownBy(channel::flush).isInstanceOf(IOException.class);
+        channel.complete();
+        channel.abort(new IllegalStateException("late"));
+        verify(out, never()).isReady();
+        verify(out, never()).write(any(byte[].class));
+        verify(out, never()).write(any(byte[].class), anyInt(), anyInt());
+        verify(out, never()).flush();
+        verify(response, never()).setStatus(anyInt());
+        verify(async, never()).complete();
+        verify(async, never()).dispatch();
+        verify(request, never()).setAttribute(any(), any());
+    }
+
+    @Test
+    void containerErrorCompletesTheExchangeInsideTheCallbackOnce() throws Exception {
+        // when the container reports the client gone (Tomcat calls both listeners' onError)
+        channel.onError(new AsyncEvent(async, new IOException("connection reset")));
+        channel.onError(new IOException("connection reset"));
+
+        // then the exchange was completed there, on the container's thread, once
+        verify(async, times(1)).complete();
+        channel.complete();
+        verify(async, times(1)).complete();
+        assertThatThrownBy(() -> channel.write(new byte[] {1})).isInstanceOf(IOException.class);
+        verify(out, never()).write(any(byte[].class));
+    }
+
+    @Test
+    void onCompleteWaitsForAWriteInProgress() throws Exception {
+        // given a write in progress on the pump's thread
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        doAnswer(invocation -> {
+            writing.countDown();
+            assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
+            return null;
+        }).when(out).write(any(byte[].class));
+        Thread pumpThread = new Thread(() -> {
+            try {
+                channel.write(new byte[] {1});
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        pumpThread.start();
+        assertThat(writing.await(30, TimeUnit.SECONDS)).isTrue();
+
+        // when the container completes the exchange on its own thread
+        AtomicBoolean returned = new AtomicBoolean();
+        Thread containerThread = new Thread(() -> {
+            channel.onComplete(new AsyncEvent(async));
+            returned.set(true);
+        });
+        containerThread.start();
+        awaitBlocked(containerThread);
+
+        // then onComplete (after which Tomcat recycles) returns only once the write is over
+        assertThat(returned).as("onComplete must wait for the write").isFalse();
+        release.countDown();
+        containerThread.join(TimeUnit.SECONDS.toMillis(30));
+        pumpThread.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(returned).isTrue();
+    }
+
+    /** Waits until the thread blocks (or ends, which the caller's assertion then reports). */
+    private static void awaitBlocked(Thread thread) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (thread.getState() != Thread.State.WAITING && thread.getState() != Thread.State.TIMED_WAITING
+                && thread.getState() != Thread.State.TERMINATED) {
+            assertThat(System.nanoTime()).as("thread blocked within 30 s").isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+}
