@@ -68,8 +68,8 @@ final class ServletEnviron {
      */
     static Map<String, Object> of(HttpServletRequest request, ServletContext context, InputStream input,
             long bufferedLength) {
-        // 21 fixed keys (23 with async.*) plus one per header: 32 slots at load factor 1 hold a request
-        // with 9 headers without resizing, in half the table a suspended request would otherwise keep.
+        // 19 fixed keys (21 with async.*) plus one per header: 32 slots at load factor 1 hold a request
+        // with 11 headers without resizing, in half the table a suspended request would otherwise keep.
         Map<String, Object> env = new HashMap<>(32, 1.0f);
         env.put(Environ.REQUEST_METHOD, request.getMethod());
         putPaths(env, request);
