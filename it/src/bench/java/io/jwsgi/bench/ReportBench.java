@@ -70,6 +70,14 @@ class ReportBench {
         if (Files.exists(tookFile)) {
             md.append(" This run took **").append(Files.readString(tookFile).trim()).append("**, build included.");
         }
+        Path commitFile = results.resolve("commit.txt");
+        if (!Files.exists(commitFile)) {
+            Files.writeString(commitFile, commit());
+        }
+        String commit = Files.readString(commitFile).trim();
+        if (!commit.isEmpty()) {
+            md.append(" It measured the code at commit `").append(commit).append("`.");
+        }
         md.append("\n\n## How to read the numbers\n\n")
                 .append("- Absolute numbers from a shared 2-core machine are noise; **ratios are the result**. Each ratio")
                 .append(" compares two variants measured in the same JVM, on the same container, in the same round;")
@@ -144,6 +152,21 @@ class ReportBench {
     private String read(String file) throws IOException {
         Path p = results.resolve(file);
         return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
+    }
+
+    /** The short hash of the repository's HEAD, or "" when git cannot say. */
+    private String commit() {
+        try {
+            Process p = new ProcessBuilder("git", "-C", root.toString(), "rev-parse", "--short", "HEAD")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.waitFor() == 0 && out.matches("[0-9a-f]{4,40}") ? out : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     private static String cpu() {
