@@ -193,10 +193,6 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         release();
         if (ended.compareAndSet(false, true)) {
             try {
-                if (failed && !response.isCommitted()) {
-                    // Jetty, server stopping: completing an unstarted response would send an empty 200 as if whole.
-                    response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
-                }
                 async.complete();
             } catch (IllegalStateException e) {
                 // The container ended the exchange itself (after a client abort or at shutdown).
