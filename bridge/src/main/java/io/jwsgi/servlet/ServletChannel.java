@@ -41,6 +41,8 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     /** Held around every call into the container's streams; see {@link #containerFailed()}. */
     private final ReentrantLock streamCall = new ReentrantLock();
     private volatile boolean failed;
+    /** The container reported an error to the AsyncListener, or completed: it ends the exchange itself. */
+    private volatile boolean containerEnds;
     private Pump pump;
     private volatile AutoCloseable resource;
 
@@ -191,7 +193,9 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     @Override
     public void complete() {
         release();
-        if (ended.compareAndSet(false, true)) {
+        // After AsyncListener.onError the container ends the exchange itself (error dispatch, then
+        // complete): a complete() racing it sent an empty 200 for a response whose head had not gone out.
+        if (ended.compareAndSet(false, true) && !containerEnds) {
             try {
                 async.complete();
             } catch (IllegalStateException e) {
@@ -203,7 +207,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     @Override
     public void abort(Throwable cause) {
         release();
-        if (ended.compareAndSet(false, true)) {
+        if (ended.compareAndSet(false, true) && !containerEnds) {
             // The Servlet API cannot cut a committed response directly: throwing from an ASYNC
             // dispatch makes both Tomcat and Jetty close the connection instead of ending the body.
             request.setAttribute(ABORT, cause);
@@ -232,6 +236,9 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     @Override
     public void onError(AsyncEvent event) {
         containerFailed();
+        // Unlike after WriteListener.onError (all Jetty calls on a client abort), the container
+        // now error-dispatches and completes unless a listener does (Servlet 2.3.3.3).
+        containerEnds = true;
         pump.onClientGone(event.getThrowable());
     }
 
@@ -240,6 +247,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         // Tomcat recycles the request after this: whatever ended it, the pump must not touch it again.
         ended.set(true);
         failed = true;
+        containerEnds = true;
         release();
         if (!pump.isDone()) {
             pump.onClientGone(new IOException("the container completed the exchange"));
