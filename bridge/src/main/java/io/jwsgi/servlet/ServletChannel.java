@@ -34,11 +34,12 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final ServletOutputStream out;
+    private final ClassLoader containerLoader;
     /** How long a container callback waits for a stream call in progress to return. */
     private static final long STREAM_CALL_WAIT_SECONDS = 10;
 
     private final AtomicBoolean ended = new AtomicBoolean();
-    /** Held around every call into the container's streams; see {@link #containerFailed()}. */
+    /** Held around every call into the container from a bridge thread; see {@link #containerFailed()}. */
     private final ReentrantLock streamCall = new ReentrantLock();
     private volatile boolean failed;
     /** The container reported an error to the AsyncListener, or completed: it ends the exchange itself. */
@@ -51,6 +52,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         this.request = request;
         this.response = response;
         this.out = response.getOutputStream();
+        this.containerLoader = async.getClass().getClassLoader();
     }
 
     void bind(Pump target) {
@@ -76,53 +78,41 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     @Override
     public boolean isReady() {
-        streamCall.lock();
-        try {
-            // Once the container failed the exchange, say ready: the write that follows fails at once.
-            // Jetty: isReady() is not a pure query; false schedules onWritePossible (jetty#1755).
-            return failed || out.isReady();
-        } finally {
-            streamCall.unlock();
-        }
+        // Once the container failed the exchange, say ready: the write that follows fails at once.
+        // Jetty: isReady() is not a pure query; false schedules onWritePossible (jetty#1755).
+        return inContainer(() -> failed || out.isReady());
     }
 
     @Override
     public void head(int code, String status, List<Header> headers) {
-        streamCall.lock();
-        try {
-            if (failed) {
-                return;
+        inContainer(() -> {
+            if (!failed) {
+                // Servlet 6 has no way to send the reason phrase: the container sends its own.
+                response.setStatus(code);
+                for (Header h : headers) {
+                    response.addHeader(h.name(), h.value());
+                }
             }
-            // Servlet 6 has no way to send the reason phrase: the container sends its own.
-            response.setStatus(code);
-            for (Header h : headers) {
-                response.addHeader(h.name(), h.value());
-            }
-        } finally {
-            streamCall.unlock();
-        }
+            return null;
+        });
     }
 
     @Override
     public void write(byte[] chunk) throws IOException {
-        streamCall.lock();
-        try {
+        inContainer(() -> {
             checkNotFailed();
             out.write(chunk);
-        } finally {
-            streamCall.unlock();
-        }
+            return null;
+        });
     }
 
     @Override
     public void flush() throws IOException {
-        streamCall.lock();
-        try {
+        inContainer(() -> {
             checkNotFailed();
             out.flush();
-        } finally {
-            streamCall.unlock();
-        }
+            return null;
+        });
     }
 
     /** The container's request body stream, read under the same guard as the output. */
@@ -130,36 +120,50 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         return new FilterInputStream(in) {
             @Override
             public int read() throws IOException {
-                streamCall.lock();
-                try {
+                return inContainer(() -> {
                     checkNotFailed();
                     return super.read();
-                } finally {
-                    streamCall.unlock();
-                }
+                });
             }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                streamCall.lock();
-                try {
+                return inContainer(() -> {
                     checkNotFailed();
                     return super.read(b, off, len);
-                } finally {
-                    streamCall.unlock();
-                }
+                });
             }
 
             @Override
             public int available() throws IOException {
-                streamCall.lock();
-                try {
-                    return failed ? 0 : super.available();
-                } finally {
-                    streamCall.unlock();
-                }
+                return inContainer(() -> failed ? 0 : super.available());
             }
         };
+    }
+
+    /** A call into the container from a bridge thread. */
+    @FunctionalInterface
+    private interface ContainerCall<T, E extends Exception> {
+        T call() throws E;
+    }
+
+    /**
+     * Runs a call into the container under {@link #streamCall} (see {@link #containerFailed()}),
+     * with the container's class loader as the thread's context class loader: a thread the
+     * container starts from ours inherits it, and must not keep the application's (Tomcat warns
+     * of, and its pool keeps, a web application class loader that way).
+     */
+    private <T, E extends Exception> T inContainer(ContainerCall<T, E> call) throws E {
+        streamCall.lock();
+        Thread thread = Thread.currentThread();
+        ClassLoader own = thread.getContextClassLoader();
+        thread.setContextClassLoader(containerLoader);
+        try {
+            return call.call();
+        } finally {
+            thread.setContextClassLoader(own);
+            streamCall.unlock();
+        }
     }
 
     private void checkNotFailed() throws IOException {
@@ -196,11 +200,14 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         // After AsyncListener.onError the container ends the exchange itself (error dispatch, then
         // complete): a complete() racing it sent an empty 200 for a response whose head had not gone out.
         if (ended.compareAndSet(false, true) && !containerEnds) {
-            try {
-                async.complete();
-            } catch (IllegalStateException e) {
-                // The container ended the exchange itself (after a client abort or at shutdown).
-            }
+            inContainer(() -> {
+                try {
+                    async.complete();
+                } catch (IllegalStateException e) {
+                    // The container ended the exchange itself (after a client abort or at shutdown).
+                }
+                return null;
+            });
         }
     }
 
@@ -210,14 +217,17 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         if (ended.compareAndSet(false, true) && !containerEnds) {
             // The Servlet API cannot cut a committed response directly: throwing from an ASYNC
             // dispatch makes both Tomcat and Jetty close the connection instead of ending the body.
-            request.setAttribute(ABORT, cause);
-            try {
-                async.dispatch();
-            } catch (IllegalStateException e) {
-                // Already completed by the container: the connection is being closed anyway.
-            } catch (UnsupportedOperationException e) {
-                // Tomcat, context stopping: no dispatch; it times the exchange out and closes the connection itself.
-            }
+            inContainer(() -> {
+                try {
+                    request.setAttribute(ABORT, cause);
+                    async.dispatch();
+                } catch (IllegalStateException e) {
+                    // Already completed by the container: the connection is being closed anyway.
+                } catch (UnsupportedOperationException e) {
+                    // Tomcat, context stopping: no dispatch; it times the exchange out and closes the connection itself.
+                }
+                return null;
+            });
         }
     }
 

@@ -1,5 +1,7 @@
 package io.jwsgi.servlet;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
@@ -13,9 +15,14 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +76,61 @@ class ServletChannelTest {
 
         // then the bridge completes it, or nobody would
         verify(async, times(1)).complete();
+    }
+
+    @Test // #7
+    void theContainerIsCalledWithItsOwnContextClassLoaderNotTheApplications() throws Exception {
+        // given a bridge thread whose context class loader is the web application's
+        ServletChannel channel = channel();
+        AtomicReference<ClassLoader> seen = new AtomicReference<>();
+        doAnswer(call -> {
+            seen.set(Thread.currentThread().getContextClassLoader());
+            return null;
+        }).when(async).complete();
+        ClassLoader application = new URLClassLoader(new URL[0], null);
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(application);
+        try {
+            // when it completes the exchange (the container may start a worker thread from it)
+            channel.complete();
+
+            // then the container saw its own class loader, and the thread got the application's back
+            assertThat(seen.get()).as("context class loader inside the container").isSameAs(async.getClass().getClassLoader());
+            assertThat(Thread.currentThread().getContextClassLoader()).as("restored").isSameAs(application);
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
+    @Test // #7
+    void theContainersOnErrorWaitsForACallIntoTheContainerInProgress() throws Exception {
+        // given a bridge thread inside the container's complete()
+        ServletChannel channel = channel();
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        doAnswer(call -> {
+            inside.countDown();
+            release.await(10, TimeUnit.SECONDS);
+            return null;
+        }).when(async).complete();
+        Thread bridge = new Thread(channel::complete, "bridge");
+        bridge.start();
+        assertThat(inside.await(10, TimeUnit.SECONDS)).as("inside complete()").isTrue();
+
+        // when the container reports an error on its own thread
+        Thread container = new Thread(() -> channel.onError(new AsyncEvent(async, new IOException("reset"))), "container");
+        container.start();
+
+        // then its callback waits until the bridge's call has returned (Tomcat recycles right after it)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (container.getState() != Thread.State.TIMED_WAITING && container.isAlive() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(container.getState()).as("onError waiting while complete() runs").isEqualTo(Thread.State.TIMED_WAITING);
+        release.countDown();
+        container.join(10_000);
+        bridge.join(10_000);
+        assertThat(container.isAlive()).as("onError returned once complete() did").isFalse();
     }
 
     @Test
