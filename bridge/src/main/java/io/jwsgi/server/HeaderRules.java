@@ -2,7 +2,6 @@ package io.jwsgi.server;
 
 import io.jwsgi.Header;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -15,6 +14,8 @@ public final class HeaderRules {
     /** Hop-by-hop headers (RFC 9110 section 7.6.1): the server's business, never the application's. */
     public static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
+
+    private static final String[] HOP_BY_HOP_NAMES = HOP_BY_HOP.toArray(new String[0]);
 
     private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
 
@@ -84,7 +85,7 @@ public final class HeaderRules {
             throw new IllegalArgumentException("Header name must be an HTTP token (RFC 9110: letters, digits"
                     + " and " + TOKEN_SYMBOLS + "), got " + quote(name));
         }
-        if (HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+        if (isHopByHop(name)) {
             throw new IllegalArgumentException("Header " + quote(name) + " is hop-by-hop and belongs to the"
                     + " server (PEP 3333); remove it from the application's headers");
         }
@@ -103,6 +104,16 @@ public final class HeaderRules {
                         + "; encode other text, e.g. percent-encoded UTF-8 (RFC 8187)");
             }
         }
+    }
+
+    /** Case-insensitive membership in {@link #HOP_BY_HOP}, without lower-casing a copy of every name. */
+    private static boolean isHopByHop(String name) {
+        for (String hop : HOP_BY_HOP_NAMES) {
+            if (hop.length() == name.length() && hop.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

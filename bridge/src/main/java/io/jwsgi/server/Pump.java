@@ -460,7 +460,26 @@ public final class Pump {
         bodyOver = false;
     }
 
+    /**
+     * Ends the response: the iterable is closed first, so that a client that saw the end of its
+     * response can count on {@code close()} having run; then the pump is done; then the exchange ends.
+     */
     private Step finish(boolean complete, Throwable abortCause) {
+        closeApplication();
+        lock.lock();
+        try {
+            if (!transition(State.RUNNING, State.DONE)) {
+                transition(State.SIGNALLED, State.DONE);
+            }
+            runner = null;
+            if (idleCheck != null) {
+                idleCheck.cancel(false);
+            }
+            signalled.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        engine.ended(this);
         try {
             if (complete) {
                 channel.complete();
@@ -469,22 +488,6 @@ public final class Pump {
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, this + ": the container refused to end the exchange", e);
-        } finally {
-            closeApplication();
-            lock.lock();
-            try {
-                if (!transition(State.RUNNING, State.DONE)) {
-                    transition(State.SIGNALLED, State.DONE);
-                }
-                runner = null;
-                if (idleCheck != null) {
-                    idleCheck.cancel(false);
-                }
-                signalled.signalAll();
-            } finally {
-                lock.unlock();
-            }
-            engine.ended(this);
         }
         return Step.END;
     }

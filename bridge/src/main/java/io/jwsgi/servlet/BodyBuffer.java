@@ -1,5 +1,6 @@
 package io.jwsgi.servlet;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,17 +8,20 @@ import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A request body read ahead of the application: kept in memory up to a threshold, spilled to a
- * temporary file beyond it. {@link #close()} deletes the file; it is called when the request ends,
- * on every path, and may be called any number of times.
+ * temporary file beyond it. {@link #close()} closes the streams {@link #open()} gave and deletes the
+ * file; it is called when the request ends, on every path, and may be called any number of times.
  */
 final class BodyBuffer implements AutoCloseable {
 
     private final int memoryLimit;
     private final Path directory;
+    private final List<InputStream> readers = new ArrayList<>();
     private byte[] memory = new byte[0];
     private int inMemory;
     private Path file;
@@ -68,7 +72,10 @@ final class BodyBuffer implements AutoCloseable {
             return head;
         }
         fileOut.close();
-        return new SequenceInputStream(head, new java.io.BufferedInputStream(Files.newInputStream(file), 16384));
+        InputStream rest = Files.newInputStream(file);
+        // Closed by close(): an application that stops reading early must not keep the file open.
+        readers.add(rest);
+        return new SequenceInputStream(head, new BufferedInputStream(rest, 16384));
     }
 
     @Override
@@ -79,11 +86,14 @@ final class BodyBuffer implements AutoCloseable {
         closed = true;
         memory = new byte[0];
         try {
+            for (InputStream reader : readers) {
+                reader.close();
+            }
             if (fileOut != null) {
                 fileOut.close();
             }
         } catch (IOException e) {
-            // The file is deleted next; a failed close of its writer loses nothing.
+            // The file is deleted next; a failed close of a reader or of the writer loses nothing.
         }
         if (file != null) {
             try {

@@ -35,20 +35,48 @@ final class BodyReader implements ReadListener {
         this.outcome = outcome;
     }
 
+    /**
+     * Reads the first bytes blocking, then goes on as this listener: for a request expecting
+     * {@code 100 Continue}, which a container may send only from a read. Holds its thread until
+     * the client's first bytes arrive.
+     */
+    void readFirstThenListen() {
+        try {
+            int n = in.read(buffer);
+            if (n > 0 && !take(n)) {
+                return;
+            }
+            if (n < 0 || in.isFinished()) {
+                onAllDataRead();
+            } else {
+                in.setReadListener(this);
+            }
+        } catch (IOException | RuntimeException e) {
+            onError(e);
+        }
+    }
+
     @Override
     public void onDataAvailable() throws IOException {
         // Both containers: read only while isReady(); false means onDataAvailable comes again.
         while (!isDecided() && in.isReady()) {
             int n = in.read(buffer);
-            if (n < 0) {
-                return;
-            }
-            body.write(buffer, 0, n);
-            if (maxSize > 0 && body.size() > maxSize && decide()) {
-                outcome.tooLarge(body.size());
+            if (n < 0 || !take(n)) {
                 return;
             }
         }
+    }
+
+    /** Buffers {@code n} bytes just read; {@code false} once the body is refused. */
+    private boolean take(int n) throws IOException {
+        body.write(buffer, 0, n);
+        if (maxSize > 0 && body.size() > maxSize) {
+            if (decide()) {
+                outcome.tooLarge(body.size());
+            }
+            return false;
+        }
+        return true;
     }
 
     @Override

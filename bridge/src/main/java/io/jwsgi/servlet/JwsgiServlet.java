@@ -6,14 +6,21 @@ import io.jwsgi.server.Pump;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Serves a JWSGI {@link Application} on a Servlet 6 container, through Servlet async I/O.
@@ -40,12 +47,15 @@ import java.util.Map;
  *   <li>{@code shutdown-grace}: milliseconds {@link #destroy()} waits for ended responses; default 5000.</li>
  *   <li>{@code input}: {@code stream} (default, PEP 3333's way: the application reads the body from
  *       the connection, blocking its thread while the client sends) or {@code buffer} (the bridge
- *       reads the whole body without holding a thread, before the application runs).</li>
+ *       reads the whole body without holding a thread, before the application runs; a body that
+ *       breaks off or stalls is answered {@code 400} or {@code 408} and never reaches it).</li>
  *   <li>{@code max-body-size}: bytes; a larger body gets {@code 413} ({@code 0}, the default, means
  *       no limit). Checked against {@code Content-Length} before anything is read; in buffer mode
  *       also while reading; in stream mode a read passing the limit fails.</li>
  *   <li>{@code buffer-memory}: bytes of a buffered body kept in memory before the rest goes to a
- *       temporary file in the context's temporary directory; default 65536.</li>
+ *       temporary file; default 65536.</li>
+ *   <li>{@code buffer-dir}: the directory of those temporary files, created at {@code init} if
+ *       missing; default the context's temporary directory ({@code ServletContext.TEMPDIR}).</li>
  * </ul>
  *
  * <p>Every request is served asynchronously: the servlet starts async, builds the environ and
@@ -63,6 +73,7 @@ public class JwsgiServlet extends HttpServlet {
     private long maxBodySize;
     private int bufferMemory = 65536;
     private boolean bufferInput;
+    private transient Path bufferDir;
 
     /** For {@code web.xml}: the application is named by the {@code application} init-param. */
     public JwsgiServlet() {
@@ -87,6 +98,7 @@ public class JwsgiServlet extends HttpServlet {
         shutdownGraceMillis = number("shutdown-grace", 5000);
         maxBodySize = number("max-body-size", 0);
         bufferMemory = (int) Math.min(Integer.MAX_VALUE - 8, number("buffer-memory", 65536));
+        bufferDir = directory("buffer-dir");
         String input = getInitParameter("input");
         if (input == null || input.isBlank() || input.trim().equalsIgnoreCase("stream")) {
             bufferInput = false;
@@ -139,37 +151,60 @@ public class JwsgiServlet extends HttpServlet {
             return;
         }
         ServletChannel channel = new ServletChannel(async, request, response);
-        if (bufferInput && (declared > 0 || request.getHeader("Transfer-Encoding") != null)) {
-            BodyBuffer body = new BodyBuffer(bufferMemory, tempDirectory());
-            jakarta.servlet.ServletInputStream in = request.getInputStream();
-            in.setReadListener(new BodyReader(in, body, maxBodySize, new BodyReader.Outcome() {
-                @Override
-                public void ready(BodyBuffer buffered) {
-                    channel.releaseAtEnd(buffered);
-                    try {
-                        serve(request, response, async, channel, buffered.open(), buffered.size());
-                    } catch (IOException | RuntimeException e) {
-                        log("JWSGI could not start " + request.getRequestURI() + " after buffering its body", e);
-                        channel.complete();
-                    }
-                }
-
-                @Override
-                public void tooLarge(long seen) {
-                    body.close();
-                    refuseTooLarge(async, response, "more than " + maxBodySize + " bytes sent");
-                }
-
-                @Override
-                public void failed(Throwable cause) {
-                    body.close();
-                    channel.complete();
-                }
-            }));
+        if (bufferInput && hasBody(request, declared)) {
+            readBodyFirst(request, response, async, channel);
             return;
         }
-        InputStream input = channel.guard(request.getInputStream());
+        InputStream input = channel.guard(new DeferredInput(request));
         serve(request, response, async, channel, maxBodySize > 0 ? new LimitedInput(input, maxBodySize) : input, -1);
+    }
+
+    /** Whether the request may carry a body: HTTP/1.x frames one by its headers, HTTP/2 may send one without. */
+    private static boolean hasBody(HttpServletRequest request, long declared) {
+        return declared > 0 || request.getHeader("Transfer-Encoding") != null
+                || (declared < 0 && !request.getProtocol().startsWith("HTTP/1."));
+    }
+
+    /** Buffer mode: reads the whole body without holding a thread, then serves the request. */
+    private void readBodyFirst(HttpServletRequest request, HttpServletResponse response, AsyncContext async,
+            ServletChannel channel) throws IOException {
+        BodyBuffer body = new BodyBuffer(bufferMemory, tempDirectory());
+        ServletInputStream in = request.getInputStream();
+        BodyReader reader = new BodyReader(in, body, maxBodySize, new BodyReader.Outcome() {
+            @Override
+            public void ready(BodyBuffer buffered) {
+                channel.releaseAtEnd(buffered);
+                try {
+                    serve(request, response, async, channel, buffered.open(), buffered.size());
+                } catch (IOException | RuntimeException e) {
+                    log("JWSGI could not start " + request.getRequestURI() + " after buffering its body", e);
+                    channel.complete();
+                }
+            }
+
+            @Override
+            public void tooLarge(long seen) {
+                body.close();
+                refuseTooLarge(async, response, "more than " + maxBodySize + " bytes sent");
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                body.close();
+                // A client that is gone never sees it; one whose body broke off or stalled does.
+                if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException) {
+                    refuse(async, response, 408, "408 Request Timeout: the request body stalled\n");
+                } else {
+                    refuse(async, response, 400, "400 Bad Request: the request body broke off\n");
+                }
+            }
+        });
+        if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+            // Tomcat with continueResponseTiming="onRead" sends 100 Continue only from a read, never for a ReadListener.
+            async.start(reader::readFirstThenListen);
+        } else {
+            in.setReadListener(reader);
+        }
     }
 
     private void serve(HttpServletRequest request, HttpServletResponse response, AsyncContext async,
@@ -187,9 +222,14 @@ public class JwsgiServlet extends HttpServlet {
     /** 413 before the application runs; the rest of the body is never read. */
     private void refuseTooLarge(AsyncContext async, HttpServletResponse response, String what) {
         log("JWSGI refused a request body: " + what + ", max-body-size is " + maxBodySize + " bytes");
+        refuse(async, response, 413, "413 Content Too Large\n");
+    }
+
+    /** Answers a request the application never sees, closing the connection (its body is not read to the end). */
+    private static void refuse(AsyncContext async, HttpServletResponse response, int status, String text) {
         try {
-            byte[] body = "413 Content Too Large\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            response.setStatus(413);
+            byte[] body = text.getBytes(StandardCharsets.UTF_8);
+            response.setStatus(status);
             response.setHeader("Connection", "close");
             response.setContentType("text/plain; charset=utf-8");
             response.setContentLength(body.length);
@@ -197,13 +237,20 @@ public class JwsgiServlet extends HttpServlet {
         } catch (IOException | RuntimeException e) {
             // The client is gone or the response was committed: only the ending below matters.
         } finally {
-            async.complete();
+            try {
+                async.complete();
+            } catch (IllegalStateException e) {
+                // The container ended the exchange itself, after a broken upload.
+            }
         }
     }
 
-    private java.nio.file.Path tempDirectory() {
+    private Path tempDirectory() {
+        if (bufferDir != null) {
+            return bufferDir;
+        }
         Object dir = getServletContext().getAttribute(jakarta.servlet.ServletContext.TEMPDIR);
-        return dir instanceof java.io.File f ? f.toPath() : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+        return dir instanceof File f ? f.toPath() : Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     @Override
@@ -238,6 +285,19 @@ public class JwsgiServlet extends HttpServlet {
             return n;
         } catch (NumberFormatException e) {
             throw new ServletException("init-param " + name + " must be a non-negative whole number, got \"" + value + "\"");
+        }
+    }
+
+    private Path directory(String name) throws ServletException {
+        String value = getInitParameter(name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Files.createDirectories(Path.of(value.trim()));
+        } catch (IOException | RuntimeException e) {
+            throw new ServletException("init-param " + name + " must name a directory that exists or can be created, got \""
+                    + value + "\": " + e, e);
         }
     }
 

@@ -168,7 +168,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     private void checkNotFailed() throws IOException {
         if (failed) {
-            throw new IOException("the container reported the connection failed");
+            throw new IOException("the container ended the exchange: the connection failed or was completed");
         }
     }
 
@@ -178,11 +178,12 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
      * running on ours, then recycles the request's processor for the next connection: a call still
      * inside it would mark that other request failed and its connection would be closed.
      */
-    private void containerFailed() {
+    private void containerFailed(boolean containerEndsIt) {
         try {
             if (streamCall.tryLock(STREAM_CALL_WAIT_SECONDS, TimeUnit.SECONDS)) {
                 try {
                     failed = true;
+                    containerEnds |= containerEndsIt;
                 } finally {
                     streamCall.unlock();
                 }
@@ -192,6 +193,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
             Thread.currentThread().interrupt();
         }
         failed = true;
+        containerEnds |= containerEndsIt;
     }
 
     @Override
@@ -199,10 +201,12 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         release();
         // After AsyncListener.onError the container ends the exchange itself (error dispatch, then
         // complete): a complete() racing it sent an empty 200 for a response whose head had not gone out.
-        if (ended.compareAndSet(false, true) && !containerEnds) {
+        if (ended.compareAndSet(false, true)) {
             inContainer(() -> {
                 try {
-                    async.complete();
+                    if (!containerEnds) {
+                        async.complete();
+                    }
                 } catch (IllegalStateException e) {
                     // The container ended the exchange itself (after a client abort or at shutdown).
                 }
@@ -214,11 +218,14 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     @Override
     public void abort(Throwable cause) {
         release();
-        if (ended.compareAndSet(false, true) && !containerEnds) {
+        if (ended.compareAndSet(false, true)) {
             // The Servlet API cannot cut a committed response directly: throwing from an ASYNC
             // dispatch makes both Tomcat and Jetty close the connection instead of ending the body.
             inContainer(() -> {
                 try {
+                    if (containerEnds) {
+                        return null;
+                    }
                     request.setAttribute(ABORT, cause);
                     async.dispatch();
                 } catch (IllegalStateException e) {
@@ -239,25 +246,23 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     @Override
     public void onError(Throwable t) {
         // WriteListener.onError: Jetty calls only this after a client abort; Tomcat calls both (servlet#433).
-        containerFailed();
+        containerFailed(false);
         pump.onClientGone(t);
     }
 
     @Override
     public void onError(AsyncEvent event) {
-        containerFailed();
         // Unlike after WriteListener.onError (all Jetty calls on a client abort), the container
         // now error-dispatches and completes unless a listener does (Servlet 2.3.3.3).
-        containerEnds = true;
+        containerFailed(true);
         pump.onClientGone(event.getThrowable());
     }
 
     @Override
     public void onComplete(AsyncEvent event) {
         // Tomcat recycles the request after this: whatever ended it, the pump must not touch it again.
+        containerFailed(true);
         ended.set(true);
-        failed = true;
-        containerEnds = true;
         release();
         if (!pump.isDone()) {
             pump.onClientGone(new IOException("the container completed the exchange"));

@@ -1,6 +1,7 @@
 package io.jwsgi.servlet;
 
 import io.jwsgi.Environ;
+import io.jwsgi.app.FileWrapper;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
@@ -21,7 +22,44 @@ import java.util.Map;
  */
 final class ServletEnviron {
 
+    /**
+     * Environ keys of common request headers, by the name's usual spellings (HTTP/1.1 title case,
+     * HTTP/2 lower case), so that a request does not build and keep its own copy of each key.
+     * Fixed at start: names sent by clients are never added.
+     */
+    static final Map<String, String> COMMON_KEYS = commonKeys("Host", "User-Agent", "Accept", "Accept-Language",
+            "Accept-Encoding", "Accept-Charset", "Connection", "Cookie", "Referer", "Origin", "Authorization",
+            "Cache-Control", "Pragma", "Upgrade-Insecure-Requests", "If-None-Match", "If-Modified-Since", "If-Match",
+            "If-Unmodified-Since", "If-Range", "Range", "Expect", "Via", "Forwarded", "X-Forwarded-For",
+            "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port", "X-Real-IP", "X-Requested-With", "DNT",
+            "Sec-Fetch-Site", "Sec-Fetch-Mode", "Sec-Fetch-Dest", "Sec-Fetch-User", "Sec-Ch-Ua", "Sec-Ch-Ua-Mobile",
+            "Sec-Ch-Ua-Platform", "Priority", "Content-Encoding", "Transfer-Encoding", "TE", "Keep-Alive", "Upgrade");
+
+    /** The last server port rendered; every request of a connector has the same. */
+    private static volatile PortText serverPort = new PortText(-1, "");
+
+    private record PortText(int port, String text) {
+    }
+
     private ServletEnviron() {
+    }
+
+    private static Map<String, String> commonKeys(String... names) {
+        Map<String, String> keys = new HashMap<>();
+        for (String name : names) {
+            keys.put(name, Environ.headerKey(name));
+            keys.put(name.toLowerCase(java.util.Locale.ROOT), Environ.headerKey(name));
+        }
+        return Map.copyOf(keys);
+    }
+
+    private static String serverPort(int port) {
+        PortText last = serverPort;
+        if (last.port() != port) {
+            last = new PortText(port, Integer.toString(port));
+            serverPort = last;
+        }
+        return last.text();
     }
 
     /**
@@ -30,7 +68,9 @@ final class ServletEnviron {
      */
     static Map<String, Object> of(HttpServletRequest request, ServletContext context, InputStream input,
             long bufferedLength) {
-        Map<String, Object> env = new HashMap<>(64);
+        // 19 fixed keys (21 with async.*) plus one per header: 32 slots at load factor 1 hold a request
+        // with 11 headers without resizing, in half the table a suspended request would otherwise keep.
+        Map<String, Object> env = new HashMap<>(32, 1.0f);
         env.put(Environ.REQUEST_METHOD, request.getMethod());
         putPaths(env, request);
         String query = request.getQueryString();
@@ -44,7 +84,7 @@ final class ServletEnviron {
             env.put(Environ.CONTENT_LENGTH, Long.toString(length));
         }
         env.put(Environ.SERVER_NAME, request.getServerName());
-        env.put(Environ.SERVER_PORT, Integer.toString(request.getServerPort()));
+        env.put(Environ.SERVER_PORT, serverPort(request.getServerPort()));
         env.put(Environ.SERVER_PROTOCOL, request.getProtocol());
         env.put(Environ.REMOTE_ADDR, request.getRemoteAddr());
         int remotePort = request.getRemotePort();
@@ -60,6 +100,7 @@ final class ServletEnviron {
         env.put(Environ.WSGI_MULTIPROCESS, Boolean.FALSE);
         env.put(Environ.WSGI_RUN_ONCE, Boolean.FALSE);
         env.put(Environ.WSGI_INPUT_TERMINATED, Boolean.TRUE);
+        env.put(FileWrapper.KEY, FileWrapper.DEFAULT);
         env.put(Environ.SERVLET_REQUEST, request);
         return env;
     }
@@ -90,7 +131,10 @@ final class ServletEnviron {
             if (name.indexOf('_') >= 0 || name.isEmpty() || name.charAt(0) == ':') {
                 continue;
             }
-            String key = Environ.headerKey(name);
+            String key = COMMON_KEYS.get(name);
+            if (key == null) {
+                key = Environ.headerKey(name);
+            }
             if (!key.startsWith(Environ.HTTP_PREFIX) || env.containsKey(key)) {
                 continue;
             }
@@ -160,7 +204,8 @@ final class ServletEnviron {
     /** wsgi.errors: each line goes to the servlet context's log. */
     static final class LogWriter extends Writer {
         private final ServletContext context;
-        private final StringBuilder line = new StringBuilder();
+        // Made at the first write: most applications never write to wsgi.errors.
+        private StringBuilder line;
 
         LogWriter(ServletContext context) {
             this.context = context;
@@ -172,6 +217,9 @@ final class ServletEnviron {
                 if (buf[i] == '\n') {
                     emit();
                 } else if (buf[i] != '\r') {
+                    if (line == null) {
+                        line = new StringBuilder();
+                    }
                     line.append(buf[i]);
                 }
             }
@@ -179,7 +227,7 @@ final class ServletEnviron {
 
         @Override
         public synchronized void flush() {
-            if (line.length() > 0) {
+            if (line != null && line.length() > 0) {
                 emit();
             }
         }
@@ -190,8 +238,10 @@ final class ServletEnviron {
         }
 
         private void emit() {
-            context.log(line.toString());
-            line.setLength(0);
+            context.log(line == null ? "" : line.toString());
+            if (line != null) {
+                line.setLength(0);
+            }
         }
     }
 }

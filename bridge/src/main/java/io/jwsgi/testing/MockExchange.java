@@ -307,7 +307,7 @@ public final class MockExchange implements AutoCloseable {
     public MockResponse awaitDone() {
         loop.lock.lock();
         try {
-            if (!loop.await(pump::isDone, deadlineNanos())) {
+            if (!loop.await(this::ended, deadlineNanos())) {
                 throw abandon();
             }
         } finally {
@@ -398,6 +398,14 @@ public final class MockExchange implements AutoCloseable {
      */
     private boolean isSettled() {
         return loop.idle() || loop.nothingQueued() && pump.isWriteBlocked();
+    }
+
+    /**
+     * Whether the response ended and the connection was told: the pump is done a moment before it
+     * completes or aborts the channel, on its own thread. Lock held.
+     */
+    private boolean ended() {
+        return pump.isDone() && channel.isOver();
     }
 
     /** Builds the failure of {@link #awaitDone}, after ending the response so that its iterable is closed. Lock held. */

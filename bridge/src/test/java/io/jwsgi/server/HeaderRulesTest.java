@@ -41,6 +41,8 @@ class HeaderRulesTest {
         "transfer-encoding|chunked|is hop-by-hop",
         "Keep-Alive|5|is hop-by-hop",
         "Upgrade|h2c|is hop-by-hop",
+        "PROXY-AUTHORIZATION|Basic x|is hop-by-hop",
+        "tE|trailers|is hop-by-hop",
     })
     void badHeadersAreRefused(String name, String value, String rule) {
         assertThatThrownBy(() -> HeaderRules.check(new Header(name == null ? "" : name, value)))

@@ -49,6 +49,23 @@ class BodyBufferTest {
         assertThat(Files.list(dir)).isEmpty();
     }
 
+    @Test // #8
+    void closeClosesTheFileOfAReaderLeftHalfWay() throws IOException {
+        // given a spilled body an application read only half of
+        byte[] data = new byte[100_000];
+        BodyBuffer body = new BodyBuffer(1000, dir);
+        body.write(data, 0, data.length);
+        InputStream in = body.open();
+        in.readNBytes(data.length / 2);
+
+        // when the request ends
+        body.close();
+
+        // then the reader is closed with the file, not left open until garbage collection
+        assertThatThrownBy(in::readAllBytes).as("reading on after the request ended").isInstanceOf(IOException.class);
+        assertThat(Files.list(dir)).isEmpty();
+    }
+
     @Test
     void limitedInputFailsTheReadThatPassesTheLimit() throws IOException {
         LimitedInput in = new LimitedInput(new ByteArrayInputStream(new byte[10]), 8);

@@ -1,6 +1,9 @@
 package io.jwsgi.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -8,6 +11,7 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import io.jwsgi.Header;
 import io.jwsgi.server.Engine;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -22,66 +26,96 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * How the channel ends an exchange. Mocks stand for the container here: the race it guards
- * against (the container's error handling against the bridge's own completion) cannot be
- * produced on demand by a real one.
+ * Tomcat recycles the request and response for another connection once {@code onComplete}
+ * returns, and the containers end an exchange themselves after {@code AsyncListener.onError};
+ * these orderings are hard to get from a real container on demand, so the container's objects
+ * are mocks here (the integration tests show the harm on real Tomcat and Jetty).
  */
 class ServletChannelTest {
 
     private final AsyncContext async = mock(AsyncContext.class);
+    private final HttpServletRequest request = mock(HttpServletRequest.class);
     private final HttpServletResponse response = mock(HttpServletResponse.class);
-    private final Engine engine = Engine.builder().executor(turn -> { }).build();
+    private final ServletOutputStream out = mock(ServletOutputStream.class);
+    private final Engine engine = Engine.builder().executor(Runnable::run).build();
+    private ServletChannel channel;
+
+    @BeforeEach
+    void open() throws IOException {
+        when(response.getOutputStream()).thenReturn(out);
+        channel = new ServletChannel(async, request, response);
+        channel.bind(engine.open((env, start) -> List.of(), new HashMap<>(), channel, "GET /test"));
+    }
 
     @AfterEach
     void stop() {
         engine.shutdown(Duration.ZERO);
     }
 
-    private ServletChannel channel() throws IOException {
-        when(response.getOutputStream()).thenReturn(mock(ServletOutputStream.class));
-        ServletChannel channel = new ServletChannel(async, mock(HttpServletRequest.class), response);
-        channel.bind(engine.open((env, start) -> List.of(), new HashMap<>(), channel, "GET /t"));
-        return channel;
+    @Test
+    void afterTheContainerCompletedNothingTouchesTheRecycledResponse() throws Exception {
+        // given the container completed the exchange (the client left, say)
+        channel.onComplete(new AsyncEvent(async));
+
+        // when the pump, on its own thread, still had a write to make
+        boolean ready = channel.isReady();
+        channel.head(200, "200 OK", List.of(new Header("Content-Type", "text/plain")));
+
+        // then the response is left alone and the write is refused as a gone client
+        assertThat(ready).as("ready, so that the pump reaches write() and learns of the end").isTrue();
+        assertThatThrownBy(() -> channel.write(new byte[] {1})).isInstanceOf(IOException.class)
+                .hasMessageContaining("the container ended the exchange");
+        assertThatThrownBy(channel::flush).isInstanceOf(IOException.class);
+        channel.complete();
+        channel.abort(new IllegalStateException("late"));
+        verify(out, never()).isReady();
+        verify(out, never()).write(any(byte[].class));
+        verify(out, never()).write(any(byte[].class), anyInt(), anyInt());
+        verify(out, never()).flush();
+        verify(response, never()).setStatus(anyInt());
+        verify(async, never()).complete();
+        verify(async, never()).dispatch();
+        verify(request, never()).setAttribute(any(), any());
     }
 
     @Test // #7
-    void afterTheContainerReportedAnErrorItsErrorHandlingEndsTheExchangeNotAnEmpty200() throws Exception {
-        // given an exchange whose head never went out, and the container reporting it failed (a server stopping)
-        ServletChannel channel = channel();
-        channel.onError(new AsyncEvent(async, new IOException("the server is stopping")));
-
-        // when the pump ends the exchange, completing or cutting it
+    void afterAContainerErrorItsErrorHandlingEndsTheExchangeNotAnEmpty200() throws Exception {
+        // when the container reports an error (Tomcat calls both listeners' onError; Jetty, stopping,
+        // the AsyncListener's), and the pump, run inline here, ends the exchange as a client gone
+        channel.onError(new AsyncEvent(async, new IOException("connection reset")));
+        channel.onError(new IOException("connection reset"));
         channel.complete();
         channel.abort(new IllegalStateException("late"));
 
-        // then the bridge leaves the ending to the container, which answers with its error page
+        // then the bridge leaves the ending to the container's error handling: completing as well
+        // raced it and could send an empty 200 for a response whose head had not gone out
         verify(async, never()).complete();
         verify(async, never()).dispatch();
-        verify(response, never()).setStatus(org.mockito.ArgumentMatchers.anyInt());
+        verify(response, never()).setStatus(anyInt());
+        assertThatThrownBy(() -> channel.write(new byte[] {1})).isInstanceOf(IOException.class);
+        verify(out, never()).write(any(byte[].class));
     }
 
     @Test
-    void afterAFailedWriteReportedToTheWriteListenerTheBridgeStillEndsTheExchange() throws Exception {
-        // given an exchange whose write failed: Jetty reports a client abort to the WriteListener only
-        ServletChannel channel = channel();
+    void afterAFailedWriteReportedToTheWriteListenerOnlyTheBridgeStillEndsTheExchange() throws Exception {
+        // when a write failed and only the WriteListener heard of it (Jetty's way for a client abort)
         channel.onError(new IOException("broken pipe"));
-
-        // when the pump ends the exchange
         channel.complete();
 
-        // then the bridge completes it, or nobody would
+        // then the bridge completes the exchange, once, or nobody would
         verify(async, times(1)).complete();
     }
 
     @Test // #7
     void theContainerIsCalledWithItsOwnContextClassLoaderNotTheApplications() throws Exception {
         // given a bridge thread whose context class loader is the web application's
-        ServletChannel channel = channel();
         AtomicReference<ClassLoader> seen = new AtomicReference<>();
         doAnswer(call -> {
             seen.set(Thread.currentThread().getContextClassLoader());
@@ -95,7 +129,8 @@ class ServletChannelTest {
             channel.complete();
 
             // then the container saw its own class loader, and the thread got the application's back
-            assertThat(seen.get()).as("context class loader inside the container").isSameAs(async.getClass().getClassLoader());
+            assertThat(seen.get()).as("context class loader inside the container")
+                    .isSameAs(async.getClass().getClassLoader());
             assertThat(Thread.currentThread().getContextClassLoader()).as("restored").isSameAs(application);
         } finally {
             Thread.currentThread().setContextClassLoader(before);
@@ -103,42 +138,39 @@ class ServletChannelTest {
     }
 
     @Test // #7
-    void theContainersOnErrorWaitsForACallIntoTheContainerInProgress() throws Exception {
+    void onErrorWaitsForACompleteInProgressOnABridgeThread() throws Exception {
         // given a bridge thread inside the container's complete()
-        ServletChannel channel = channel();
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         doAnswer(call -> {
             inside.countDown();
-            release.await(10, TimeUnit.SECONDS);
+            assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
             return null;
         }).when(async).complete();
         Thread bridge = new Thread(channel::complete, "bridge");
         bridge.start();
-        assertThat(inside.await(10, TimeUnit.SECONDS)).as("inside complete()").isTrue();
+        assertThat(inside.await(30, TimeUnit.SECONDS)).as("inside complete()").isTrue();
 
         // when the container reports an error on its own thread
-        Thread container = new Thread(() -> channel.onError(new AsyncEvent(async, new IOException("reset"))), "container");
+        AtomicBoolean returned = new AtomicBoolean();
+        Thread container = new Thread(() -> {
+            channel.onError(new AsyncEvent(async, new IOException("reset")));
+            returned.set(true);
+        }, "container");
         container.start();
+        awaitBlocked(container);
 
-        // then its callback waits until the bridge's call has returned (Tomcat recycles right after it)
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (container.getState() != Thread.State.TIMED_WAITING && container.isAlive() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertThat(container.getState()).as("onError waiting while complete() runs").isEqualTo(Thread.State.TIMED_WAITING);
+        // then its callback returns only once the bridge's call has (Tomcat recycles right after it)
+        assertThat(returned).as("onError must wait for complete()").isFalse();
         release.countDown();
-        container.join(10_000);
-        bridge.join(10_000);
-        assertThat(container.isAlive()).as("onError returned once complete() did").isFalse();
+        container.join(TimeUnit.SECONDS.toMillis(30));
+        bridge.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(returned).isTrue();
     }
 
     @Test
     void withoutAContainerErrorTheExchangeIsCompletedOnce() throws Exception {
-        // given an exchange the container reported nothing about
-        ServletChannel channel = channel();
-
-        // when the pump completes it, and anything tries again
+        // when the pump completes the exchange, and anything tries again
         channel.complete();
         channel.complete();
         channel.abort(new IllegalStateException("late"));
@@ -146,5 +178,52 @@ class ServletChannelTest {
         // then the container is asked to complete it exactly once
         verify(async, times(1)).complete();
         verify(async, never()).dispatch();
+    }
+
+    @Test
+    void onCompleteWaitsForAWriteInProgress() throws Exception {
+        // given a write in progress on the pump's thread
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        doAnswer(invocation -> {
+            writing.countDown();
+            assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
+            return null;
+        }).when(out).write(any(byte[].class));
+        Thread pumpThread = new Thread(() -> {
+            try {
+                channel.write(new byte[] {1});
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        pumpThread.start();
+        assertThat(writing.await(30, TimeUnit.SECONDS)).isTrue();
+
+        // when the container completes the exchange on its own thread
+        AtomicBoolean returned = new AtomicBoolean();
+        Thread containerThread = new Thread(() -> {
+            channel.onComplete(new AsyncEvent(async));
+            returned.set(true);
+        });
+        containerThread.start();
+        awaitBlocked(containerThread);
+
+        // then onComplete (after which Tomcat recycles) returns only once the write is over
+        assertThat(returned).as("onComplete must wait for the write").isFalse();
+        release.countDown();
+        containerThread.join(TimeUnit.SECONDS.toMillis(30));
+        pumpThread.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(returned).isTrue();
+    }
+
+    /** Waits until the thread blocks (or ends, which the caller's assertion then reports). */
+    private static void awaitBlocked(Thread thread) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (thread.getState() != Thread.State.WAITING && thread.getState() != Thread.State.TIMED_WAITING
+                && thread.getState() != Thread.State.TERMINATED) {
+            assertThat(System.nanoTime()).as("thread blocked within 30 s").isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
     }
 }

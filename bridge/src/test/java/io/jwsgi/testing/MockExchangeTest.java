@@ -37,6 +37,22 @@ class MockExchangeTest {
     }
 
     @Test
+    void awaitDoneReturnsTheResponseOnlyOnceTheConnectionWasEnded() {
+        // given: many short responses, each racing its last turn (the pump is done a moment before
+        // the connection is completed) against the test thread waiting for the end
+        MockContainer container = MockContainer.of(Apps.text("a"));
+
+        for (int i = 0; i < 500; i++) {
+            // when
+            MockResponse response = container.get("/").send();
+
+            // then
+            assertThat(response.isEnded() && !response.isAborted()).as("round %d: completed, not cut: %s", i, response)
+                    .isTrue();
+        }
+    }
+
+    @Test
     void headersGoOutLazilyWithTheFirstNonEmptyChunk() {
         Script app = new Script("", SLEEP, "a");
 

@@ -23,7 +23,10 @@ final class Deployment {
 
     private final List<Servlet> servlets = new ArrayList<>();
     private final List<War> wars = new ArrayList<>();
+    private final Map<String, String> contextParams = new LinkedHashMap<>();
     private int maxThreads = 24;
+    private long idleTimeoutMillis;
+    private final Map<String, String> tomcatConnector = new LinkedHashMap<>();
 
     /**
      * Registers a servlet, async-supported.
@@ -59,6 +62,19 @@ final class Deployment {
     }
 
     /**
+     * Sets a context init-parameter on every context of the deployment, WARs included, as a
+     * container's per-context configuration does ({@code ServletContext.getInitParameter}).
+     *
+     * @param name the parameter's name, which the WAR's {@code web.xml} must not declare too
+     * @param value its value
+     * @return this
+     */
+    Deployment contextParam(String name, String value) {
+        contextParams.put(name, value);
+        return this;
+    }
+
+    /**
      * Sets the most threads the container's request pool may have; default 24.
      *
      * @param value the pool's maximum size
@@ -66,6 +82,32 @@ final class Deployment {
      */
     Deployment maxThreads(int value) {
         this.maxThreads = value;
+        return this;
+    }
+
+    /**
+     * Sets how long a connection may stay silent (a stalled upload, say) before the container
+     * closes it: Jetty's connector idle timeout, Tomcat's {@code connectionTimeout}; by default the
+     * container's own (30 s on Jetty, 20 s on Tomcat).
+     *
+     * @param millis the timeout
+     * @return this
+     */
+    Deployment idleTimeout(long millis) {
+        this.idleTimeoutMillis = millis;
+        return this;
+    }
+
+    /**
+     * Sets an attribute of Tomcat's HTTP connector, e.g. {@code continueResponseTiming}; Jetty
+     * ignores it.
+     *
+     * @param name the connector attribute
+     * @param value its value
+     * @return this
+     */
+    Deployment tomcatConnector(String name, String value) {
+        tomcatConnector.put(name, value);
         return this;
     }
 
@@ -77,7 +119,19 @@ final class Deployment {
         return wars;
     }
 
+    Map<String, String> contextParams() {
+        return contextParams;
+    }
+
     int maxThreads() {
         return maxThreads;
+    }
+
+    long idleTimeoutMillis() {
+        return idleTimeoutMillis;
+    }
+
+    Map<String, String> tomcatConnector() {
+        return tomcatConnector;
     }
 }

@@ -82,6 +82,36 @@ class DisconnectIT {
         assertClosedOnce(timed, app.body());
     }
 
+    @Test
+    void requestAfterAClientLeftASleepingStreamIsServedWhole() throws Exception {
+        // Tomcat recycles a completed exchange's request and response for the next connection: a
+        // late write by the pump would land in that next response. Repeated, since it is a race.
+        String hello = router.put("/hello-after-leave", Router.text("hello"));
+        for (int i = 0; i < 30; i++) {
+            // given a stream the client reads the first chunk of, then leaves while it sleeps
+            OneSleeper app = new OneSleeper(List.of("open\n"), n -> KILOBYTES);
+            String path = router.put("/leave-" + i, app);
+            try (RawConnection conn = RawConnection.open(server.port())) {
+                conn.get(path);
+                assertThat(conn.readHead()).as("status on %s", server.name()).isEqualTo(200);
+                assertThat(conn.readChunk()).as("first chunk on %s", server.name()).hasSize(5);
+                assertThat(app.awaitAsleep()).as("asleep on %s", server.name()).isTrue();
+            }
+
+            // when it is woken and its writes find the client gone
+            app.wake();
+            assertClosedOnce(servlet, app.body());
+
+            // then the next request, on a new connection, gets its whole response
+            try (RawConnection conn = RawConnection.open(server.port())) {
+                conn.get(hello);
+                RawResponse response = conn.readResponse();
+                assertThat(response.status()).as("status after leave %d on %s", i, server.name()).isEqualTo(200);
+                assertThat(response.text()).as("body after leave %d on %s", i, server.name()).isEqualTo("hello");
+            }
+        }
+    }
+
     @Test // #7
     void clientsLeavingMidStreamNeverBreakTheNextClientsConnection() throws Exception {
         // given an endless stream, and a count of its bodies closed

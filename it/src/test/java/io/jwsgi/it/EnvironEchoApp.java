@@ -3,6 +3,7 @@ package io.jwsgi.it;
 import io.jwsgi.Application;
 import io.jwsgi.Header;
 import io.jwsgi.StartResponse;
+import io.jwsgi.app.FileWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -15,7 +16,8 @@ import java.util.TreeMap;
 /**
  * Answers with its environ, one {@code key=value} line per key, sorted. Strings, booleans and
  * lists are printed as they are; other values by the contract type they implement
- * ({@code InputStream}, {@code PrintWriter}, {@code Runnable}, {@code HttpServletRequest}).
+ * ({@code InputStream}, {@code PrintWriter}, {@code Runnable}, {@code HttpServletRequest},
+ * {@code FileWrapper}).
  */
 public final class EnvironEchoApp implements Application {
 
@@ -44,6 +46,9 @@ public final class EnvironEchoApp implements Application {
         }
         if (value instanceof HttpServletRequest) {
             return "HttpServletRequest";
+        }
+        if (value instanceof FileWrapper) {
+            return "FileWrapper";
         }
         return "unexpected " + value.getClass().getName();
     }

@@ -91,6 +91,7 @@ class EnvironIT {
                     Map.entry("async.wake", "Runnable"),
                     Map.entry("jwsgi.servlet_request", "HttpServletRequest"),
                     Map.entry("wsgi.errors", "PrintWriter"),
+                    Map.entry("wsgi.file_wrapper", "FileWrapper"),
                     Map.entry("wsgi.input", "InputStream"),
                     Map.entry("wsgi.input_terminated", "true"),
                     Map.entry("wsgi.multiprocess", "false"),

@@ -36,7 +36,8 @@ class HostileInputIT {
     private static final Set<String> EXTRA_KEYS = Set.of(Environ.REMOTE_PORT, Environ.WSGI_VERSION,
             Environ.WSGI_URL_SCHEME, Environ.WSGI_INPUT, Environ.WSGI_ERRORS, Environ.WSGI_MULTITHREAD,
             Environ.WSGI_MULTIPROCESS, Environ.WSGI_RUN_ONCE, Environ.WSGI_INPUT_TERMINATED, Environ.ASYNC_SLEEP,
-            Environ.ASYNC_WAKE, Environ.SERVLET_REQUEST, InputEchoApp.READ, InputEchoApp.ERROR);
+            Environ.ASYNC_WAKE, Environ.SERVLET_REQUEST, io.jwsgi.app.FileWrapper.KEY, InputEchoApp.READ,
+            InputEchoApp.ERROR);
 
     /**
      * One hostile request.

@@ -30,6 +30,9 @@ public final class JettyContainer implements Container {
                 new HTTP2CServerConnectionFactory(config));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
+        if (deployment.idleTimeoutMillis() > 0) {
+            connector.setIdleTimeout(deployment.idleTimeoutMillis());
+        }
         // Many connections open at once in the concurrency test: don't let the backlog drop any.
         connector.setAcceptQueueSize(1024);
         server.addConnector(connector);
@@ -40,6 +43,7 @@ public final class JettyContainer implements Container {
         for (Deployment.Servlet s : deployment.servlets()) {
             ServletContextHandler context = byPath.computeIfAbsent(s.contextPath(), path -> {
                 ServletContextHandler handler = new ServletContextHandler(path.isEmpty() ? "/" : path);
+                deployment.contextParams().forEach(handler::setInitParameter);
                 contexts.addHandler(handler);
                 return handler;
             });
@@ -51,6 +55,7 @@ public final class JettyContainer implements Container {
         for (Deployment.War war : deployment.wars()) {
             WebAppContext webapp = new WebAppContext(war.file().toString(),
                     war.contextPath().isEmpty() ? "/" : war.contextPath());
+            deployment.contextParams().forEach(webapp::setInitParameter);
             contexts.addHandler(webapp);
         }
         server.setHandler(contexts);

@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,7 @@ final class RawConnection implements AutoCloseable {
     private final OutputStream out;
     private Map<String, List<String>> headers;
     private int status;
+    private List<String> statusLines = new ArrayList<>();
     private boolean chunkEndOwed;
 
     private RawConnection(Socket socket) throws IOException {
@@ -82,6 +84,7 @@ final class RawConnection implements AutoCloseable {
 
     /** Reads the status line and headers of the final response, skipping interim 1xx ones as clients do. */
     int readHead() throws IOException {
+        statusLines = new ArrayList<>();
         while (readOneHead() / 100 == 1 && status != 101) {
             // an interim response (100 Continue, 103 Early Hints): the final one follows
         }
@@ -91,6 +94,7 @@ final class RawConnection implements AutoCloseable {
     /** Reads one status line and its headers, interim or final. */
     int readOneHead() throws IOException {
         String statusLine = readLine();
+        statusLines.add(statusLine);
         if (!statusLine.startsWith("HTTP/1.1 ") && !statusLine.startsWith("HTTP/1.0 ")) {
             throw new IOException("not an HTTP/1.x status line: " + statusLine);
         }
@@ -102,6 +106,50 @@ final class RawConnection implements AutoCloseable {
                     .add(line.substring(colon + 1).trim());
         }
         return status;
+    }
+
+    /**
+     * The status lines read since the last {@link #readHead()} began (without their CRLF): the
+     * interim ones it skipped, then the final one.
+     */
+    List<String> statusLines() {
+        return List.copyOf(statusLines);
+    }
+
+    /**
+     * Waits for a byte from the server for a while, without consuming it.
+     *
+     * @param window how long to wait; a window the server could not stay silent through if it
+     *     were going to answer, on a busy machine
+     * @return {@code true} if nothing arrived (and the connection is still open)
+     */
+    boolean silentFor(Duration window) throws IOException {
+        socket.setSoTimeout((int) window.toMillis());
+        in.mark(1);
+        try {
+            if (in.read() < 0) {
+                return false;
+            }
+            in.reset();
+            return false;
+        } catch (SocketTimeoutException e) {
+            return true;
+        } finally {
+            socket.setSoTimeout(TIMEOUT_MILLIS);
+        }
+    }
+
+    /** Ends the client's side of the connection (a FIN), still reading what the server sends. */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    /**
+     * Ends the connection with a TCP reset instead of an orderly close, as a crashing client does.
+     */
+    void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
     }
 
     /**
@@ -207,6 +255,24 @@ final class RawConnection implements AutoCloseable {
         } catch (SocketException e) {
             return true;
         }
+    }
+
+    /**
+     * Reads whatever the server still sends until it closes the connection.
+     *
+     * @return those bytes as UTF-8 text
+     * @throws SocketTimeoutException if the server keeps the connection open past the timeout
+     */
+    String readUntilClosed() throws IOException {
+        ByteArrayOutputStream rest = new ByteArrayOutputStream();
+        try {
+            in.transferTo(rest);
+        } catch (SocketTimeoutException e) {
+            throw e;
+        } catch (SocketException e) {
+            // a reset ends it as well as a FIN
+        }
+        return rest.toString(StandardCharsets.UTF_8);
     }
 
     private String first(String name) {

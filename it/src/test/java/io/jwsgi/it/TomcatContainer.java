@@ -13,6 +13,8 @@ import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.util.ServerInfo;
 import org.apache.coyote.http2.Http2Protocol;
+import org.apache.tomcat.util.descriptor.web.ApplicationParameter;
+import org.apache.tomcat.util.scan.StandardJarScanner;
 
 /** Tomcat 10.1 or 11 (whichever is on the classpath), HTTP/1.1 with h2c upgrade, NIO connector. */
 public final class TomcatContainer implements Container {
@@ -37,13 +39,17 @@ public final class TomcatContainer implements Container {
         connector.setProperty("minSpareThreads", Integer.toString(Math.min(4, deployment.maxThreads())));
         // Many connections open at once in the concurrency test: don't let the backlog drop any.
         connector.setProperty("acceptCount", "1024");
+        if (deployment.idleTimeoutMillis() > 0) {
+            connector.setProperty("connectionTimeout", Long.toString(deployment.idleTimeoutMillis()));
+        }
+        deployment.tomcatConnector().forEach(connector::setProperty);
         connector.addUpgradeProtocol(new Http2Protocol());
         tomcat.setConnector(connector);
 
         Map<String, Context> byPath = new HashMap<>();
         int n = 0;
         for (Deployment.Servlet s : deployment.servlets()) {
-            Context context = byPath.computeIfAbsent(s.contextPath(), this::emptyContext);
+            Context context = byPath.computeIfAbsent(s.contextPath(), path -> withParams(emptyContext(path), deployment));
             String name = "jwsgi-" + (++n);
             Wrapper wrapper = Tomcat.addServlet(context, name, s.servlet());
             wrapper.setAsyncSupported(true);
@@ -53,9 +59,23 @@ public final class TomcatContainer implements Container {
         // No default web.xml: it declares the JSP servlet, whose classes (Jasper) are not here.
         tomcat.setAddDefaultWebXmlToWebapp(false);
         for (Deployment.War war : deployment.wars()) {
-            tomcat.addWebapp(war.contextPath(), war.file().toAbsolutePath().toString());
+            Context webapp = withParams(tomcat.addWebapp(war.contextPath(), war.file().toAbsolutePath().toString()), deployment);
+            // The test classpath is the JVM's, not the WAR's: scanning its jars (Selenium's among them) only costs time.
+            ((StandardJarScanner) webapp.getJarScanner()).setScanClassPath(false);
         }
         tomcat.start();
+    }
+
+    /** Context init-params as a {@code <Parameter>} of {@code context.xml} gives them. */
+    private static Context withParams(Context context, Deployment deployment) {
+        deployment.contextParams().forEach((name, value) -> {
+            ApplicationParameter param = new ApplicationParameter();
+            param.setName(name);
+            param.setValue(value);
+            param.setOverride(false);
+            context.addApplicationParameter(param);
+        });
+        return context;
     }
 
     private Context emptyContext(String path) {

@@ -3,13 +3,12 @@ package io.jwsgi.sample.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jwsgi.sample.Await;
-import io.jwsgi.sample.Exchange;
-import io.jwsgi.sample.TestServer;
-import java.nio.charset.StandardCharsets;
+import io.jwsgi.testing.MockContainer;
+import io.jwsgi.testing.MockExchange;
+import io.jwsgi.testing.MockRequest;
+import io.jwsgi.testing.MockResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,38 +17,49 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ChatAppTest {
 
-    private final TestServer server = new TestServer(2);
     private final MemoryChatBus bus = new MemoryChatBus();
     private final ChatApp chat = new ChatApp(bus, Duration.ofSeconds(30), Duration.ofSeconds(30));
+    private final MockContainer server = serve(chat);
 
     @AfterEach
     void stop() {
-        server.close();
         chat.close();
     }
 
-    static Exchange post(TestServer server, ChatApp app, String json) {
-        return server.request(app, "POST", "/chat", "/messages", Map.of("Content-Type", "application/json"),
-                json.getBytes(StandardCharsets.UTF_8));
+    /** Serves a chat in a mock container, waiting for responses as long as a busy machine may need. */
+    static MockContainer serve(ChatApp app) {
+        return MockContainer.of(app).deadline(Duration.ofSeconds(20));
+    }
+
+    /** A request for {@code target} of the chat mounted at {@code /chat}. */
+    static MockRequest get(MockContainer server, String target) {
+        return server.get(target).scriptName("/chat");
+    }
+
+    /** A post of a JSON message to the chat mounted at {@code /chat}. */
+    static MockRequest post(MockContainer server, String json) {
+        return server.post("/messages", json).scriptName("/chat").header("Content-Type", "application/json");
     }
 
     @Test
     void longPollSleepsUntilAnotherRequestPosts() {
         // given a long-poll waiting for anything after id 0
-        Exchange poll = server.get(chat, "/chat", "/poll?after=0");
-        Await.until(() -> bus.subscribers() == 1, "the poll to subscribe");
+        MockExchange poll = get(server, "/poll?after=0").start();
+        assertThat(poll.isSleeping()).as("the poll sleeps, holding no thread").isTrue();
+        assertThat(bus.subscribers()).as("subscribers while the poll waits").isEqualTo(1);
 
         // when another request posts
-        Exchange posted = post(server, chat, "{\"name\":\"Ada\",\"text\":\"hi \\\"there\\\"\"}").awaitEnd();
+        MockResponse posted = post(server, "{\"name\":\"Ada\",\"text\":\"hi \\\"there\\\"\"}").send();
 
         // then the poll answers with that message, and unsubscribes
-        poll.awaitEnd();
+        MockResponse answer = poll.awaitDone();
         ChatMessage message = bus.since(0).get(0);
-        assertThat(List.of(posted.code(), posted.body())).as("post answer").containsExactly(201, message.toJson());
-        assertThat(List.of(poll.code(), poll.header("Content-Type"), poll.body())).as("poll answer")
+        assertThat(List.of(posted.status(), posted.text())).as("post answer").containsExactly(201, message.toJson());
+        assertThat(List.of(answer.status(), answer.header("Content-Type"), answer.text())).as("poll answer")
                 .containsExactly(200, "application/json", "{\"messages\":[" + message.toJson() + "]}");
         assertThat(message.text()).as("decoded text").isEqualTo("hi \"there\"");
-        Await.until(() -> bus.subscribers() == 0, "the poll's close() to unsubscribe");
+        assertThat(List.of(answer.closeCount(), bus.subscribers())).as("the poll's close() unsubscribed it")
+                .containsExactly(1, 0);
     }
 
     @Test
@@ -57,58 +67,60 @@ class ChatAppTest {
         bus.publish("a", "one");
         bus.publish("a", "two");
 
-        Exchange poll = server.get(chat, "/chat", "/poll?after=1").awaitEnd();
+        MockResponse poll = get(server, "/poll?after=1").send();
 
-        assertThat(poll.body()).as("only the newer message").isEqualTo(ChatMessage.listJson(bus.since(1)));
+        assertThat(poll.text()).as("only the newer message").isEqualTo(ChatMessage.listJson(bus.since(1)));
     }
 
     @Test
     void longPollAnswersAnEmptyListAtItsTimeout() {
         ChatApp quick = new ChatApp(bus, Duration.ofMillis(100), Duration.ofSeconds(30));
 
-        Exchange poll = server.get(quick, "/chat", "/poll?after=0").awaitEnd();
+        MockResponse poll = get(serve(quick), "/poll?after=0").send();
 
-        assertThat(List.of(poll.code(), poll.body())).as("timeout answer").containsExactly(200, "{\"messages\":[]}");
+        assertThat(List.of(poll.status(), poll.text())).as("timeout answer").containsExactly(200, "{\"messages\":[]}");
         assertThat(bus.subscribers()).as("subscribers after the timeout").isZero();
         quick.close();
     }
 
     @Test
     void hundredsOfWaitingPollsHoldNoThreadAndOnePostAnswersThemAll() {
-        // given 300 long-polls on an engine of two threads
-        List<Exchange> polls = IntStream.range(0, 300).mapToObj(i -> server.get(chat, "/chat", "/poll?after=0")).toList();
-        Await.until(() -> bus.subscribers() == 300, "all polls to be waiting");
+        // given 300 long-polls, each suspended on async.sleep
+        List<MockExchange> polls = IntStream.range(0, 300).mapToObj(i -> get(server, "/poll?after=0").start()).toList();
+        assertThat(polls).as("polls asleep, holding no thread").allMatch(MockExchange::isSleeping);
+        assertThat(bus.subscribers()).as("waiting polls").isEqualTo(300);
 
-        // when the page itself and then a post are served by the same two threads
-        Exchange page = server.get(chat, "/chat", "/").awaitEnd();
-        post(server, chat, "{\"text\":\"wake up\"}").awaitEnd();
+        // when the page itself and then a post are served
+        MockResponse page = get(server, "/").send();
+        post(server, "{\"text\":\"wake up\"}").send();
 
         // then every poll answers with the message
-        assertThat(page.code()).as("the page, served while 300 polls wait").isEqualTo(200);
+        assertThat(page.status()).as("the page, served while 300 polls wait").isEqualTo(200);
         String expected = ChatMessage.listJson(bus.since(0));
-        polls.forEach(Exchange::awaitEnd);
-        assertThat(polls).as("answers").allMatch(p -> p.body().equals(expected));
-        Await.until(() -> bus.subscribers() == 0, "every poll to unsubscribe");
+        List<MockResponse> answers = polls.stream().map(MockExchange::awaitDone).toList();
+        assertThat(answers).as("answers").allMatch(p -> p.text().equals(expected));
+        assertThat(bus.subscribers()).as("subscribers once every poll answered").isZero();
     }
 
     @Test
     void eventStreamDeliversEachPostAsAnEvent() {
         // given an open event stream
-        Exchange events = server.get(chat, "/chat", "/events").awaitBody(": connected\n\n");
-        assertThat(events.header("Content-Type")).as("type").isEqualTo("text/event-stream; charset=utf-8");
+        MockExchange events = get(server, "/events").start();
+        assertThat(events.takeText()).as("opening").isEqualTo("retry: 2000\n: connected\n\n");
+        assertThat(events.response().header("Content-Type")).as("type").isEqualTo("text/event-stream; charset=utf-8");
 
         // when two posts come one after the other
-        post(server, chat, "{\"name\":\"a\",\"text\":\"first\"}").awaitEnd();
-        events.awaitBody("first");
-        post(server, chat, "{\"name\":\"b\",\"text\":\"second\"}").awaitEnd();
-        events.awaitBody("second");
+        post(server, "{\"name\":\"a\",\"text\":\"first\"}").send();
+        String first = events.takeText();
+        post(server, "{\"name\":\"b\",\"text\":\"second\"}").send();
+        String second = events.takeText();
 
         // then each became one event carrying its id and JSON, and the stream stays open
         List<ChatMessage> sent = bus.since(0);
-        assertThat(events.body()).as("the stream").isEqualTo("retry: 2000\n: connected\n\n"
-                + "id: 1\ndata: " + sent.get(0).toJson() + "\n\n" + "id: 2\ndata: " + sent.get(1).toJson() + "\n\n");
-        assertThat(events.ended()).as("stream still open").isFalse();
-        events.leave();
+        assertThat(List.of(first, second)).as("the events").containsExactly(
+                "id: 1\ndata: " + sent.get(0).toJson() + "\n\n", "id: 2\ndata: " + sent.get(1).toJson() + "\n\n");
+        assertThat(events.isSleeping()).as("stream open, waiting for the next message").isTrue();
+        events.disconnect();
     }
 
     @Test
@@ -118,12 +130,13 @@ class ChatAppTest {
         bus.publish("a", "three");
 
         // when a browser reconnects with Last-Event-ID (which wins over ?after)
-        Exchange events = server.request(chat, "GET", "/chat", "/events?after=0", Map.of("Last-Event-ID", "2"),
-                new byte[0]).awaitBody("three");
+        MockExchange events = get(server, "/events?after=0").header("Last-Event-ID", "2").start();
 
-        assertThat(events.body()).as("only what came after id 2")
+        // then, once it waits for news, it sent only what came after id 2
+        assertThat(events.isSleeping()).as("waiting for the next message").isTrue();
+        assertThat(events.text()).as("only what came after id 2")
                 .isEqualTo("retry: 2000\n: connected\n\nid: 3\ndata: " + bus.since(2).get(0).toJson() + "\n\n");
-        events.leave();
+        events.disconnect();
     }
 
     @Test
@@ -131,15 +144,16 @@ class ChatAppTest {
         ChatApp beating = new ChatApp(bus, Duration.ofSeconds(30), Duration.ofMillis(50));
 
         // given an idle stream that has sent two heartbeats
-        Exchange events = server.get(beating, "/chat", "/events");
-        events.await(() -> events.body().split(": heartbeat\n\n", -1).length > 2, "two heartbeats");
+        MockExchange events = get(serve(beating), "/events").start();
+        assertThat(List.of(events.takeText(), events.takeText(), events.takeText())).as("opening and two heartbeats")
+                .containsExactly("retry: 2000\n: connected\n\n", ": heartbeat\n\n", ": heartbeat\n\n");
 
         // when the client leaves
-        events.leave();
+        events.disconnect();
 
         // then the stream ends and its subscription is gone
-        events.awaitEnd();
-        Await.until(() -> bus.subscribers() == 0, "the stream to unsubscribe");
+        assertThat(List.of(events.isDone(), events.closeCount(), bus.subscribers()))
+                .as("ended, closed, and unsubscribed").containsExactly(true, 1, 0);
         beating.close();
     }
 
@@ -154,18 +168,17 @@ class ChatAppTest {
         "plain text body           | text/plain                        | hello                   | 415 | post application/json",
     })
     void postChecksItsInput(String rule, String type, String body, int status, String answer) {
-        Exchange posted = server.request(chat, "POST", "/chat", "/messages", Map.of("Content-Type", type),
-                body.getBytes(StandardCharsets.UTF_8)).awaitEnd();
+        MockResponse posted = server.post("/messages", body).scriptName("/chat").header("Content-Type", type).send();
 
-        assertThat(posted.code()).as(rule + ": status").isEqualTo(status);
-        assertThat(posted.body()).as(rule + ": answer").contains(answer);
+        assertThat(posted.status()).as(rule + ": status").isEqualTo(status);
+        assertThat(posted.text()).as(rule + ": answer").contains(answer);
     }
 
     @Test
     void postRefusesBodiesOverSixteenKilobytes() {
-        Exchange posted = post(server, chat, "{\"text\":\"" + "x".repeat(20_000) + "\"}").awaitEnd();
+        MockResponse posted = post(server, "{\"text\":\"" + "x".repeat(20_000) + "\"}").send();
 
-        assertThat(List.of(posted.code(), posted.body())).as("status and message").containsExactly(413,
+        assertThat(List.of(posted.status(), posted.text())).as("status and message").containsExactly(413,
                 "the request body is longer than the 16384 bytes accepted here\n");
     }
 
@@ -173,9 +186,9 @@ class ChatAppTest {
     void historyListsKeptMessages() {
         bus.publish("a", "one");
 
-        Exchange history = server.get(chat, "/chat", "/messages").awaitEnd();
+        MockResponse history = get(server, "/messages").send();
 
-        assertThat(history.body()).as("history").isEqualTo(ChatMessage.listJson(bus.since(0)));
+        assertThat(history.text()).as("history").isEqualTo(ChatMessage.listJson(bus.since(0)));
     }
 
     @ParameterizedTest(name = "Last-Event-ID {0}, after {1} -> {2}")
@@ -186,9 +199,9 @@ class ChatAppTest {
 
     @Test
     void badAfterIsRefused() {
-        Exchange poll = server.get(chat, "/chat", "/poll?after=-3").awaitEnd();
+        MockResponse poll = get(server, "/poll?after=-3").send();
 
-        assertThat(List.of(poll.code(), poll.body())).as("status and message")
+        assertThat(List.of(poll.status(), poll.text())).as("status and message")
                 .containsExactly(400, "after must be a message id (a whole number >= 0), got \"-3\"\n");
     }
 

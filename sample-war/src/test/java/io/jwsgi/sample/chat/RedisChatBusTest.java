@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jwsgi.sample.Await;
-import io.jwsgi.sample.Exchange;
-import io.jwsgi.sample.TestServer;
+import io.jwsgi.testing.MockContainer;
+import io.jwsgi.testing.MockExchange;
+import io.jwsgi.testing.MockResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -100,19 +101,21 @@ class RedisChatBusTest {
     void longPollOnOneServerIsAnsweredByAPostOnAnother() {
         // given two chat servers sharing the Redis room
         awaitListening();
-        try (TestServer serverA = new TestServer(2); TestServer serverB = new TestServer(2);
-                ChatApp chatA = new ChatApp(nodeA, Duration.ofSeconds(30), Duration.ofSeconds(30));
+        try (ChatApp chatA = new ChatApp(nodeA, Duration.ofSeconds(30), Duration.ofSeconds(30));
                 ChatApp chatB = new ChatApp(nodeB, Duration.ofSeconds(30), Duration.ofSeconds(30))) {
-            Exchange poll = serverA.get(chatA, "/chat", "/poll?after=0");
-            Await.until(() -> nodeA.subscribers() == 1, "the poll on server A to wait");
+            MockContainer serverA = ChatAppTest.serve(chatA);
+            MockContainer serverB = ChatAppTest.serve(chatB);
+            MockExchange poll = ChatAppTest.get(serverA, "/poll?after=0").start();
+            assertThat(poll.isSleeping()).as("the poll on server A waits").isTrue();
+            assertThat(nodeA.subscribers()).as("subscribers on node A").isEqualTo(1);
 
             // when a message is posted to server B
-            Exchange posted = ChatAppTest.post(serverB, chatB, "{\"name\":\"B\",\"text\":\"from B\"}").awaitEnd();
+            MockResponse posted = ChatAppTest.post(serverB, "{\"name\":\"B\",\"text\":\"from B\"}").send();
 
             // then the poll held by server A answers with it
-            poll.awaitEnd();
-            assertThat(posted.code()).as("post status").isEqualTo(201);
-            assertThat(poll.body()).as("server A's answer").isEqualTo("{\"messages\":[" + posted.body() + "]}");
+            MockResponse answer = poll.awaitDone();
+            assertThat(posted.status()).as("post status").isEqualTo(201);
+            assertThat(answer.text()).as("server A's answer").isEqualTo("{\"messages\":[" + posted.text() + "]}");
         }
     }
 

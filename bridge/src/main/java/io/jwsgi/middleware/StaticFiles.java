@@ -1,0 +1,227 @@
+package io.jwsgi.middleware;
+
+import io.jwsgi.Application;
+import io.jwsgi.Environ;
+import io.jwsgi.Header;
+import io.jwsgi.StartResponse;
+import io.jwsgi.app.ContentTypes;
+import io.jwsgi.app.FileWrapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Serves files from a directory or from the classpath, with validators, conditional requests and
+ * byte ranges; as an application of its own, or as middleware in front of one.
+ *
+ * <pre>{@code
+ * // an application: 404 for what is not there
+ * Application files = StaticFiles.directory(Path.of("public")).maxAge(Duration.ofHours(1));
+ * Application site = Dispatcher.builder().mount("/static", files).fallback(new ChatApp()).build();
+ * // middleware: files first, everything else goes to the application
+ * Application app = Pipeline.of(new ChatApp()).with(StaticFiles.classpath("static")::fallback);
+ * }</pre>
+ *
+ * <h2>What is served</h2>
+ * {@code PATH_INFO} names a file under the root; a path ending with {@code /} names its
+ * {@code index.html}. Only {@code GET} and {@code HEAD} are served. The path is refused, before
+ * any file system access, if it holds a {@code .} or {@code ..} segment, an empty segment
+ * ({@code //}), a backslash, a colon, a NUL or other control character, or an encoded
+ * {@code %2F}, {@code %5C}, {@code %2E}, {@code %00} or {@code %25} left after decoding (double
+ * encoding): {@code 400 Bad Request}. Names starting with {@code .} are never served, and a file
+ * whose real path (symbolic links resolved) lies outside the root does not exist:
+ * {@code 404 Not Found}. With a {@linkplain #fallback fallback} application, every request not
+ * answered with a file (refused ones included) goes to it instead of getting 400, 404 or 405.
+ *
+ * <h2>How</h2>
+ * Each file gets {@code Content-Type} (from {@link ContentTypes}), {@code Content-Length},
+ * {@code Last-Modified}, an {@code ETag} made of its length and modification time,
+ * {@code Accept-Ranges: bytes} and, if set, {@code Cache-Control: public, max-age=N}.
+ * {@code If-None-Match} (weak comparison, {@code *}) and, without it, {@code If-Modified-Since}
+ * give {@code 304 Not Modified}. A single {@code Range} ({@code bytes=a-b}, {@code bytes=a-},
+ * {@code bytes=-n}) gives {@code 206} with {@code Content-Range}, unless an {@code If-Range} names
+ * another version; an unsatisfiable one gives {@code 416} with {@code Content-Range: bytes *}{@code /len};
+ * several ranges or a malformed header give the whole file. The body comes from the environ's
+ * {@link FileWrapper} (or the default one), read one block ({@link FileWrapper#BLOCK_SIZE} by default)
+ * per chunk, so large files are never loaded whole; its {@code close()} closes the file.
+ */
+public final class StaticFiles implements Application {
+
+    private static final Header ALLOW = new Header("Allow", "GET, HEAD");
+
+    private final StaticSource source;
+    private final Application fallback;
+    private final String indexFile;
+    private final Duration maxAge;
+    private final int blockSize;
+
+    private StaticFiles(StaticSource source, Application fallback, String indexFile, Duration maxAge, int blockSize) {
+        this.source = source;
+        this.fallback = fallback;
+        this.indexFile = indexFile;
+        this.maxAge = maxAge;
+        this.blockSize = blockSize;
+    }
+
+    /**
+     * Serves the files under a directory.
+     *
+     * @param root an existing directory
+     * @return an application serving it, answering 404 for what it does not hold
+     * @throws IllegalArgumentException if {@code root} is not an existing directory
+     */
+    public static StaticFiles directory(Path root) {
+        return new StaticFiles(new StaticSource.Directory(root), null, "index.html", null, FileWrapper.BLOCK_SIZE);
+    }
+
+    /**
+     * Serves the resources under a package, as found by the thread's context class loader (the web
+     * application's, when the application is constructed by {@code JwsgiServlet}) or this class's.
+     *
+     * @param prefix a non-empty resource path, e.g. {@code "static"} or {@code "com/example/web"}
+     * @return an application serving it, answering 404 for what it does not hold
+     */
+    public static StaticFiles classpath(String prefix) {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return classpath(prefix, context != null ? context : StaticFiles.class.getClassLoader());
+    }
+
+    /**
+     * Serves the resources under a package of a class loader.
+     *
+     * @param prefix a non-empty resource path, e.g. {@code "static"}
+     * @param loader the class loader
+     * @return an application serving it, answering 404 for what it does not hold
+     */
+    public static StaticFiles classpath(String prefix, ClassLoader loader) {
+        return new StaticFiles(new StaticSource.Classpath(prefix, Objects.requireNonNull(loader, "loader")), null,
+                "index.html", null, FileWrapper.BLOCK_SIZE);
+    }
+
+    /**
+     * Returns a copy that hands every request it does not answer with a file to {@code app}; as a
+     * method reference, the {@link Middleware} form: {@code .with(StaticFiles.directory(root)::fallback)}.
+     *
+     * @param app the application behind the files
+     * @return the copy
+     */
+    public StaticFiles fallback(Application app) {
+        return new StaticFiles(source, Objects.requireNonNull(app, "fallback"), indexFile, maxAge, blockSize);
+    }
+
+    /**
+     * Returns a copy that sends {@code Cache-Control: public, max-age=N}.
+     *
+     * @param age how long clients and caches may reuse a file without asking
+     * @return the copy
+     */
+    public StaticFiles maxAge(Duration age) {
+        if (age.isNegative()) {
+            throw new IllegalArgumentException("StaticFiles maxAge must not be negative, got " + age);
+        }
+        return new StaticFiles(source, fallback, indexFile, age, blockSize);
+    }
+
+    /**
+     * Returns a copy that reads files in blocks of this size.
+     *
+     * @param bytes the largest chunk
+     * @return the copy
+     */
+    public StaticFiles blockSize(int bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("StaticFiles blockSize must be at least 1 byte, got " + bytes);
+        }
+        return new StaticFiles(source, fallback, indexFile, maxAge, bytes);
+    }
+
+    /**
+     * Returns a copy whose paths ending with {@code /} name this file; {@code null} serves no index.
+     *
+     * @param name a file name such as {@code index.html}, or {@code null}
+     * @return the copy
+     */
+    public StaticFiles indexFile(String name) {
+        if (name != null && (name.isEmpty() || name.contains("/") || name.startsWith("."))) {
+            throw new IllegalArgumentException("StaticFiles indexFile must be a plain file name, got \"" + name + "\"");
+        }
+        return new StaticFiles(source, fallback, name, maxAge, blockSize);
+    }
+
+    @Override
+    public Iterable<byte[]> call(Map<String, Object> environ, StartResponse startResponse) throws Exception {
+        Object method = environ.get(Environ.REQUEST_METHOD);
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            return fallback != null ? fallback.call(environ, startResponse)
+                    : Pages.plain(startResponse, "405 Method Not Allowed", ALLOW);
+        }
+        StaticPath path;
+        try {
+            path = StaticPath.parse(environ.get(Environ.PATH_INFO) instanceof String p ? p : "");
+        } catch (StaticPath.Refused refused) {
+            if (fallback != null) {
+                return fallback.call(environ, startResponse);
+            }
+            return Pages.plain(startResponse, refused.refusal() == StaticPath.Refusal.BAD_REQUEST
+                    ? "400 Bad Request" : "404 Not Found");
+        }
+        StaticSource.Found file = source.find(path, indexFile);
+        if (file == null) {
+            return fallback != null ? fallback.call(environ, startResponse) : Pages.plain(startResponse, "404 Not Found");
+        }
+        return serve(environ, startResponse, file, "HEAD".equals(method));
+    }
+
+    private Iterable<byte[]> serve(Map<String, Object> environ, StartResponse startResponse, StaticSource.Found file,
+            boolean head) throws Exception {
+        long length = file.length();
+        long modified = file.lastModified();
+        String etag = "\"" + Long.toHexString(length) + "-" + Long.toHexString(modified) + "\"";
+        List<Header> validators = new ArrayList<>(List.of(new Header("ETag", etag),
+                new Header("Last-Modified", Conditional.httpDate(modified))));
+        if (maxAge != null) {
+            validators.add(new Header("Cache-Control", "public, max-age=" + maxAge.toSeconds()));
+        }
+        if (Conditional.notModified(environ, etag, modified)) {
+            startResponse.start("304 Not Modified", validators);
+            return List.of();
+        }
+        ByteRange range = !head && Conditional.rangeApplies(environ, etag, modified)
+                ? ByteRange.parse(environ.get("HTTP_RANGE") instanceof String r ? r : null, length)
+                : ByteRange.WHOLE;
+        if (range.kind() == ByteRange.Kind.UNSATISFIABLE) {
+            startResponse.start("416 Range Not Satisfiable", List.of(new Header("Accept-Ranges", "bytes"),
+                    new Header("Content-Range", "bytes */" + length), new Header("Content-Length", "0")));
+            return List.of();
+        }
+        List<Header> headers = new ArrayList<>(List.of(new Header("Accept-Ranges", "bytes"),
+                new Header("Content-Type", ContentTypes.of(file.name()))));
+        headers.addAll(validators);
+        return send(environ, startResponse, file, head, range, headers);
+    }
+
+    /** Sends the whole file ({@code 200}) or one range of it ({@code 206}). */
+    private Iterable<byte[]> send(Map<String, Object> environ, StartResponse startResponse, StaticSource.Found file,
+            boolean head, ByteRange range, List<Header> headers) throws Exception {
+        boolean partial = range.kind() == ByteRange.Kind.PARTIAL;
+        long offset = partial ? range.start() : 0;
+        long count = partial ? range.length() : file.length();
+        if (partial) {
+            headers.add(new Header("Content-Range", "bytes " + range.start() + "-" + range.end() + "/" + file.length()));
+        }
+        headers.add(new Header("Content-Length", Long.toString(count)));
+        startResponse.start(partial ? "206 Partial Content" : "200 OK", headers);
+        if (head || count == 0) {
+            return List.of();
+        }
+        return file.open(FileWrapper.of(environ), offset, count, blockSize);
+    }
+
+    @Override
+    public String toString() {
+        return "StaticFiles[" + source + "]";
+    }
+}

@@ -1,0 +1,102 @@
+package io.jwsgi.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Core pinning with {@code taskset}: the server JVM on CPU 0, load generators on CPU 1, when the
+ * machine has at least two cores and taskset works; otherwise nothing is pinned and the report says so.
+ */
+final class Cpus {
+
+    /** The core the server JVM is pinned to. */
+    static final String SERVER = "0";
+    /** The core wrk and the Java load client are pinned to. */
+    static final String LOAD = "1";
+
+    private static volatile String status = "not pinned";
+    private static volatile boolean pinned;
+
+    private Cpus() {
+    }
+
+    /** Pins every thread of this JVM (and the threads it creates later) to {@link #SERVER}. */
+    static void pinThisJvm() {
+        if (Runtime.getRuntime().availableProcessors() < 2) {
+            status = "not pinned: fewer than 2 cores";
+            return;
+        }
+        try {
+            Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", SERVER, Long.toString(ProcessHandle.current().pid()))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                pinned = true;
+                status = "server JVM (all its threads) on CPU " + SERVER + ", wrk and the Java load client on CPU " + LOAD;
+            } else {
+                status = "not pinned: taskset failed";
+            }
+        } catch (IOException e) {
+            status = "not pinned: taskset not found (Debian package util-linux)";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Prefixes a load generator's command with taskset when this JVM could be pinned. */
+    static List<String> loadCommand(List<String> command) {
+        List<String> full = new ArrayList<>();
+        if (pinned) {
+            full.addAll(List.of("taskset", "-c", LOAD));
+        }
+        full.addAll(command);
+        return full;
+    }
+
+    /** What was pinned, for the report. */
+    static String status() {
+        return status;
+    }
+
+    /**
+     * Context switches (voluntary and not) of this JVM's live threads so far, summed over
+     * {@code /proc/self/task/*&#47;status}; threads that ended meanwhile are not counted.
+     */
+    static long contextSwitches() {
+        long total = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches") || line.startsWith("nonvoluntary_ctxt_switches")) {
+                            total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // The thread ended while being read.
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return total;
+    }
+
+    /** CPU time this JVM has used so far, in nanoseconds (all its threads, user and system). */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** The 1-minute load average now, from /proc/loadavg, or "?". */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.jwsgi.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scenario 1: hello world, 64 connections, wrk. The sync servlet, the async servlet, WebFlux and
+ * the bridge take turns, the starting one rotating each round; ratios are taken within a round.
+ */
+final class HelloBench {
+
+    static final String NAME = "hello";
+    static final int CONNECTIONS = 64;
+    private static final Map<String, String> PATHS = new LinkedHashMap<>();
+
+    static {
+        PATHS.put("sync servlet", "/sync/hello");
+        PATHS.put("async servlet", "/async/hello");
+        PATHS.put("WebFlux", "/flux/hello");
+        PATHS.put("JWSGI", "/jwsgi/hello");
+        PATHS.put("JWSGI, turn on the container thread (experiment)", "/inline/hello");
+    }
+
+    private HelloBench() {
+    }
+
+    static void run(Bench b) throws Exception {
+        List<String> variants = new ArrayList<>(PATHS.keySet());
+        for (String v : variants) {
+            b.wrk.run(b.url(PATHS.get(v)), CONNECTIONS, b.settings.helloWarmup());
+        }
+        Map<String, List<Double>> rps = new LinkedHashMap<>();
+        variants.forEach(v -> rps.put(v, new ArrayList<>()));
+        List<String> problems = new ArrayList<>();
+        // -Dbench.profile=true: also the server JVM's CPU time and context switches per request (profiling aid).
+        boolean profile = Boolean.getBoolean("bench.profile");
+        Map<String, List<Double>> switches = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        variants.forEach(v -> {
+            switches.put(v, new ArrayList<>());
+            cpu.put(v, new ArrayList<>());
+        });
+        for (int round = 0; round < b.settings.pairs(); round++) {
+            Map<String, Double> thisRound = new LinkedHashMap<>();
+            for (int i = 0; i < variants.size(); i++) {
+                String v = variants.get((i + round) % variants.size());
+                long switchesBefore = profile ? Cpus.contextSwitches() : 0;
+                long cpuBefore = Cpus.processCpuNanos();
+                Wrk.Run run = b.wrk.run(b.url(PATHS.get(v)), CONNECTIONS, b.settings.helloSeconds());
+                if (profile) {
+                    cpu.get(v).add((Cpus.processCpuNanos() - cpuBefore) / 1000.0 / run.requests());
+                    switches.get(v).add((Cpus.contextSwitches() - switchesBefore) / (double) run.requests());
+                }
+                if (run.errors() + run.non2xx() > 0) {
+                    problems.add(v + ": " + run.errors() + " socket errors, " + run.non2xx() + " non-2xx");
+                }
+                thisRound.put(v, run.requestsPerSecond());
+            }
+            thisRound.forEach((v, value) -> rps.get(v).add(value));
+            System.out.printf("hello %s round %d: %s%n", b.container, round + 1, thisRound);
+        }
+        List<Double> overAsync = ratios(rps.get("JWSGI"), rps.get("async servlet"));
+        List<Double> overSync = ratios(rps.get("JWSGI"), rps.get("sync servlet"));
+        List<Double> overFlux = ratios(rps.get("JWSGI"), rps.get("WebFlux"));
+        List<Double> inline = ratios(rps.get("JWSGI, turn on the container thread (experiment)"), rps.get("async servlet"));
+        Results.row(NAME, b.container, Stats.range(rps.get("sync servlet"), "%.0f"), Stats.range(rps.get("async servlet"), "%.0f"),
+                Stats.range(rps.get("WebFlux"), "%.0f"), Stats.range(rps.get("JWSGI"), "%.0f"),
+                Stats.ratio(overAsync), Stats.ratio(overSync), Stats.ratio(overFlux), Stats.ratio(inline));
+        Results.samples(NAME, b.container, "JWSGI / async servlet", overAsync);
+        Results.samples(NAME, b.container, "JWSGI / sync servlet", overSync);
+        Results.samples(NAME, b.container, "JWSGI / WebFlux", overFlux);
+        Results.samples(NAME, b.container, "experiment: no hop / async servlet", inline);
+        if (profile) {
+            for (String v : variants) {
+                Results.note(NAME, Stats.format("- %s, %s: server JVM CPU %s µs per request, %s context switches per request",
+                        b.container, v, Stats.range(cpu.get(v), "%.1f"), Stats.range(switches.get(v), "%.2f")));
+            }
+        }
+        for (String p : problems) {
+            Results.note(NAME, "- " + b.container + ": " + p);
+        }
+    }
+
+    static List<Double> ratios(List<Double> a, List<Double> b) {
+        List<Double> r = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            r.add(a.get(i) / b.get(i));
+        }
+        return r;
+    }
+}

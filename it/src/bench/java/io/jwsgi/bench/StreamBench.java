@@ -1,0 +1,99 @@
+package io.jwsgi.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scenario 2: one connection downloading a large response (1 GiB by default) in 64 KiB and in
+ * 4 KiB chunks; wrk counts the bytes. The WriteListener servlet, WebFlux and the bridge take turns;
+ * the heap after each GC is watched during the bridge's runs.
+ */
+final class StreamBench {
+
+    static final String NAME = "stream";
+    /** -Dbench.profile=true: also the server JVM's CPU time and context switches per MiB (profiling aid). */
+    private static final boolean PROFILE = Boolean.getBoolean("bench.profile");
+    private static final Map<String, String> PATHS = new LinkedHashMap<>();
+
+    static {
+        PATHS.put("WriteListener servlet", "/ref/stream");
+        PATHS.put("WebFlux", "/flux/stream");
+        PATHS.put("JWSGI", "/jwsgi/stream");
+    }
+
+    private StreamBench() {
+    }
+
+    static void run(Bench b) throws Exception {
+        for (int chunk : new int[] {65536, 4096}) {
+            runChunk(b, chunk);
+        }
+        Results.note(NAME, Stats.format("- %s: each response is %d MiB; a run lasts %d s on one connection, so it"
+                + " moves whatever wrk reads in that time (whole and partial responses).", b.container,
+                b.settings.streamBytes() >> 20, b.settings.streamSeconds()));
+    }
+
+    private static void runChunk(Bench b, int chunk) throws Exception {
+        List<String> variants = new ArrayList<>(PATHS.keySet());
+        String query = "?chunk=" + chunk + "&total=" + b.settings.streamBytes();
+        for (String v : variants) {
+            b.wrk.run(b.url(PATHS.get(v) + query), 1, b.settings.streamSeconds());
+        }
+        Map<String, List<Double>> mibs = new LinkedHashMap<>();
+        Map<String, long[]> heap = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        Map<String, List<Double>> switches = new LinkedHashMap<>();
+        variants.forEach(v -> {
+            cpu.put(v, new ArrayList<>());
+            switches.put(v, new ArrayList<>());
+            mibs.put(v, new ArrayList<>());
+            heap.put(v, new long[] {Long.MAX_VALUE, 0});
+        });
+        for (int round = 0; round < b.settings.pairs(); round++) {
+            for (int i = 0; i < variants.size(); i++) {
+                String v = variants.get((i + round) % variants.size());
+                Wrk.Run run;
+                long cpuBefore = Cpus.processCpuNanos();
+                long switchesBefore = PROFILE ? Cpus.contextSwitches() : 0;
+                try (HeapWatch watch = new HeapWatch()) {
+                    run = b.wrk.run(b.url(PATHS.get(v) + query), 1, b.settings.streamSeconds());
+                    if (PROFILE) {
+                        double mib = run.bytes() / 1048576.0;
+                        cpu.get(v).add((Cpus.processCpuNanos() - cpuBefore) / 1000.0 / mib);
+                        switches.get(v).add((Cpus.contextSwitches() - switchesBefore) / mib);
+                    }
+                    if (watch.collections() > 0) {
+                        long[] h = heap.get(v);
+                        h[0] = Math.min(h[0], watch.min());
+                        h[1] = Math.max(h[1], watch.max());
+                    }
+                }
+                mibs.get(v).add(run.bytesPerSecond() / (1 << 20));
+            }
+        }
+        List<Double> overRef = HelloBench.ratios(mibs.get("JWSGI"), mibs.get("WriteListener servlet"));
+        List<Double> overFlux = HelloBench.ratios(mibs.get("JWSGI"), mibs.get("WebFlux"));
+        long[] h = heap.get("JWSGI");
+        long[] r = heap.get("WriteListener servlet");
+        Results.row(NAME, b.container, (chunk >> 10) + " KiB", Stats.range(mibs.get("WriteListener servlet"), "%.0f"),
+                Stats.range(mibs.get("WebFlux"), "%.0f"), Stats.range(mibs.get("JWSGI"), "%.0f"),
+                Stats.ratio(overRef), Stats.ratio(overFlux), heapRange(r), heapRange(h));
+        Results.samples(NAME, b.container, (chunk >> 10) + " KiB: JWSGI / WriteListener", overRef);
+        Results.samples(NAME, b.container, (chunk >> 10) + " KiB: JWSGI / WebFlux", overFlux);
+        if (PROFILE) {
+            for (String v : variants) {
+                Results.note(NAME, Stats.format("- %s, %d KiB chunks, %s: server JVM CPU %s µs per MiB, %s context switches per MiB",
+                        b.container, chunk >> 10, v, Stats.range(cpu.get(v), "%.0f"), Stats.range(switches.get(v), "%.1f")));
+            }
+        }
+    }
+
+    private static String heapRange(long[] h) {
+        if (h[1] == 0) {
+            return "no GC";
+        }
+        return Stats.format("%.1f–%.1f", h[0] / 1048576.0, h[1] / 1048576.0);
+    }
+}
