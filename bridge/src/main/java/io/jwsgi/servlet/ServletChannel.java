@@ -261,7 +261,11 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     @Override
     public void onComplete(AsyncEvent event) {
         // Tomcat recycles the request after this: whatever ended it, the pump must not touch it again.
-        containerFailed(true);
+        // No waiting for a call in progress here: Tomcat fires onComplete holding its async state
+        // monitor, which such a call may need. onError and onTimeout, which come before the
+        // container completes on its own, do wait; after the bridge's own complete() nothing runs.
+        failed = true;
+        containerEnds = true;
         ended.set(true);
         release();
         if (!pump.isDone()) {
@@ -271,7 +275,9 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     @Override
     public void onTimeout(AsyncEvent event) {
-        // The container's own timeout is disabled (setTimeout(0)); the engine's idle timer rules.
+        // The container's own timeout is disabled (setTimeout(0)), but Tomcat times out the
+        // exchanges of a context that stops; the container then ends the exchange itself.
+        containerFailed(true);
         pump.onClientGone(new IOException("the container timed the exchange out"));
     }
 

@@ -28,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -180,8 +181,45 @@ class ServletChannelTest {
         verify(async, never()).dispatch();
     }
 
-    @Test
-    void onCompleteWaitsForAWriteInProgress() throws Exception {
+    @Test // #7
+    void onCompleteNeverWaitsForABridgeCallThatWaitsForTheContainer() throws Exception {
+        // given a container that fires onComplete holding a monitor (Tomcat's async state machine)
+        // which the bridge's complete() needs, and a bridge thread inside complete()
+        Object stateMachine = new Object();
+        CountDownLatch bridgeInside = new CountDownLatch(1);
+        CountDownLatch containerHolds = new CountDownLatch(1);
+        doAnswer(call -> {
+            bridgeInside.countDown();
+            assertThat(containerHolds.await(30, TimeUnit.SECONDS)).isTrue();
+            synchronized (stateMachine) {
+                return null;
+            }
+        }).when(async).complete();
+        Thread bridge = new Thread(channel::complete, "bridge");
+        bridge.start();
+        assertThat(bridgeInside.await(30, TimeUnit.SECONDS)).isTrue();
+
+        // when the container completes the exchange on its own thread, holding that monitor
+        Thread container = new Thread(() -> {
+            synchronized (stateMachine) {
+                containerHolds.countDown();
+                channel.onComplete(new AsyncEvent(async));
+            }
+        }, "container");
+        container.start();
+
+        // then onComplete returns: the two threads never end up waiting for each other
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((container.isAlive() || bridge.isAlive()) && System.nanoTime() < deadline) {
+            assertThat(container.getState() == Thread.State.TIMED_WAITING && bridge.getState() == Thread.State.BLOCKED)
+                    .as("onComplete waiting for the bridge while the bridge waits for the container").isFalse();
+            LockSupport.parkNanos(1_000_000);
+        }
+        assertThat(container.isAlive() || bridge.isAlive()).as("both threads done").isFalse();
+    }
+
+    @Test // #7
+    void onTimeoutWaitsForAWriteInProgressAndEndsTheBridgesCalls() throws Exception {
         // given a write in progress on the pump's thread
         CountDownLatch writing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -200,21 +238,23 @@ class ServletChannelTest {
         pumpThread.start();
         assertThat(writing.await(30, TimeUnit.SECONDS)).isTrue();
 
-        // when the container completes the exchange on its own thread
+        // when the container times the exchange out on its own thread (Tomcat, a context stopping)
         AtomicBoolean returned = new AtomicBoolean();
         Thread containerThread = new Thread(() -> {
-            channel.onComplete(new AsyncEvent(async));
+            channel.onTimeout(new AsyncEvent(async));
             returned.set(true);
         });
         containerThread.start();
         awaitBlocked(containerThread);
 
-        // then onComplete (after which Tomcat recycles) returns only once the write is over
-        assertThat(returned).as("onComplete must wait for the write").isFalse();
+        // then onTimeout returns only once the write is over, and the bridge ends nothing itself
+        assertThat(returned).as("onTimeout must wait for the write").isFalse();
         release.countDown();
         containerThread.join(TimeUnit.SECONDS.toMillis(30));
         pumpThread.join(TimeUnit.SECONDS.toMillis(30));
         assertThat(returned).isTrue();
+        channel.complete();
+        verify(async, never()).complete();
     }
 
     /** Waits until the thread blocks (or ends, which the caller's assertion then reports). */
@@ -223,7 +263,7 @@ class ServletChannelTest {
         while (thread.getState() != Thread.State.WAITING && thread.getState() != Thread.State.TIMED_WAITING
                 && thread.getState() != Thread.State.TERMINATED) {
             assertThat(System.nanoTime()).as("thread blocked within 30 s").isLessThan(deadline);
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            LockSupport.parkNanos(1_000_000);
         }
     }
 }
