@@ -39,11 +39,13 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     private static final long STREAM_CALL_WAIT_SECONDS = 10;
 
     private final AtomicBoolean ended = new AtomicBoolean();
-    /** Held around every call into the container from a bridge thread; see {@link #containerFailed()}. */
+    /** Held around every call into the container from a bridge thread; see {@link #containerFailed}. */
     private final ReentrantLock streamCall = new ReentrantLock();
     private volatile boolean failed;
     /** The container reported an error to the AsyncListener, or completed: it ends the exchange itself. */
     private volatile boolean containerEnds;
+    /** A write or flush failed: the container will report it to the WriteListener, which ends the exchange. */
+    private volatile boolean outputFailed;
     private Pump pump;
     private volatile AutoCloseable resource;
 
@@ -101,7 +103,12 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     public void write(byte[] chunk) throws IOException {
         inContainer(() -> {
             checkNotFailed();
-            out.write(chunk);
+            try {
+                out.write(chunk);
+            } catch (IOException e) {
+                outputFailed = true;
+                throw e;
+            }
             return null;
         });
     }
@@ -110,7 +117,12 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     public void flush() throws IOException {
         inContainer(() -> {
             checkNotFailed();
-            out.flush();
+            try {
+                out.flush();
+            } catch (IOException e) {
+                outputFailed = true;
+                throw e;
+            }
             return null;
         });
     }
@@ -148,7 +160,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     }
 
     /**
-     * Runs a call into the container under {@link #streamCall} (see {@link #containerFailed()}),
+     * Runs a call into the container under {@link #streamCall} (see {@link #containerFailed}),
      * with the container's class loader as the thread's context class loader: a thread the
      * container starts from ours inherits it, and must not keep the application's (Tomcat warns
      * of, and its pool keeps, a web application class loader that way).
@@ -177,55 +189,70 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
      * Tomcat reports a failed write or read on a container thread while the failing call is still
      * running on ours, then recycles the request's processor for the next connection: a call still
      * inside it would mark that other request failed and its connection would be closed.
+     *
+     * @param containerEndsIt whether the container now ends the exchange itself
+     *     ({@code AsyncListener.onError}, {@code onTimeout}): the bridge must neither complete nor cut it
+     * @param completeIfCommitted whether to complete a committed response here, on the container's
+     *     thread ({@code WriteListener.onError})
      */
-    private void containerFailed(boolean containerEndsIt) {
+    private void containerFailed(boolean containerEndsIt, boolean completeIfCommitted) {
+        boolean locked = false;
         try {
-            if (streamCall.tryLock(STREAM_CALL_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                try {
-                    failed = true;
-                    containerEnds |= containerEndsIt;
-                } finally {
-                    streamCall.unlock();
-                }
-                return;
-            }
+            locked = streamCall.tryLock(STREAM_CALL_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        failed = true;
-        containerEnds |= containerEndsIt;
+        try {
+            failed = true;
+            containerEnds |= containerEndsIt;
+            if (completeIfCommitted && !containerEnds && response.isCommitted() && ended.compareAndSet(false, true)) {
+                release();
+                try {
+                    async.complete();
+                } catch (IllegalStateException e) {
+                    // The container ended the exchange already.
+                }
+            }
+        } finally {
+            if (locked) {
+                streamCall.unlock();
+            }
+        }
     }
 
     @Override
     public void complete() {
         release();
-        // After AsyncListener.onError the container ends the exchange itself (error dispatch, then
-        // complete): a complete() racing it sent an empty 200 for a response whose head had not gone out.
-        if (ended.compareAndSet(false, true)) {
-            inContainer(() -> {
+        if (ended.get()) {
+            return;
+        }
+        inContainer(() -> {
+            // After a failed write the container's WriteListener.onError ends the exchange, on its own
+            // thread (Tomcat, handling that error, could hand one processor to two connections if a
+            // bridge thread completed it meanwhile). After AsyncListener.onError the container ends
+            // it (error dispatch, then complete): a complete() here could send an empty 200.
+            if (!containerEnds && !outputFailed && ended.compareAndSet(false, true)) {
                 try {
-                    if (!containerEnds) {
-                        async.complete();
-                    }
+                    async.complete();
                 } catch (IllegalStateException e) {
                     // The container ended the exchange itself (after a client abort or at shutdown).
                 }
-                return null;
-            });
-        }
+            }
+            return null;
+        });
     }
 
     @Override
     public void abort(Throwable cause) {
         release();
-        if (ended.compareAndSet(false, true)) {
-            // The Servlet API cannot cut a committed response directly: throwing from an ASYNC
-            // dispatch makes both Tomcat and Jetty close the connection instead of ending the body.
-            inContainer(() -> {
+        if (ended.get()) {
+            return;
+        }
+        // The Servlet API cannot cut a committed response directly: throwing from an ASYNC
+        // dispatch makes both Tomcat and Jetty close the connection instead of ending the body.
+        inContainer(() -> {
+            if (!containerEnds && !outputFailed && ended.compareAndSet(false, true)) {
                 try {
-                    if (containerEnds) {
-                        return null;
-                    }
                     request.setAttribute(ABORT, cause);
                     async.dispatch();
                 } catch (IllegalStateException e) {
@@ -233,9 +260,9 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
                 } catch (UnsupportedOperationException e) {
                     // Tomcat, context stopping: no dispatch; it times the exchange out and closes the connection itself.
                 }
-                return null;
-            });
-        }
+            }
+            return null;
+        });
     }
 
     @Override
@@ -246,7 +273,8 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     @Override
     public void onError(Throwable t) {
         // WriteListener.onError: Jetty calls only this after a client abort; Tomcat calls both (servlet#433).
-        containerFailed(false);
+        // Both call it after a failed write; a committed response is completed here, on their thread.
+        containerFailed(false, true);
         pump.onClientGone(t);
     }
 
@@ -254,7 +282,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     public void onError(AsyncEvent event) {
         // Unlike after WriteListener.onError (all Jetty calls on a client abort), the container
         // now error-dispatches and completes unless a listener does (Servlet 2.3.3.3).
-        containerFailed(true);
+        containerFailed(true, false);
         pump.onClientGone(event.getThrowable());
     }
 
@@ -277,7 +305,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     public void onTimeout(AsyncEvent event) {
         // The container's own timeout is disabled (setTimeout(0)), but Tomcat times out the
         // exchanges of a context that stops; the container then ends the exchange itself.
-        containerFailed(true);
+        containerFailed(true, false);
         pump.onClientGone(new IOException("the container timed the exchange out"));
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
@@ -102,6 +103,25 @@ class ServletChannelTest {
         verify(response, never()).setStatus(anyInt());
         assertThatThrownBy(() -> channel.write(new byte[] {1})).isInstanceOf(IOException.class);
         verify(out, never()).write(any(byte[].class));
+    }
+
+    @Test // #7
+    void afterAFailedWriteTheContainersWriteListenerCallbackCompletesTheExchangeNotTheBridgeThread()
+            throws Exception {
+        // given a committed response whose write fails on a bridge thread (the client reset the connection)
+        when(response.isCommitted()).thenReturn(true);
+        doThrow(new IOException("connection reset")).when(out).write(any(byte[].class));
+        assertThatThrownBy(() -> channel.write(new byte[] {1})).isInstanceOf(IOException.class);
+
+        // when the pump ends the exchange on its thread
+        channel.complete();
+
+        // then it leaves that to the container, whose WriteListener.onError (Tomcat: in the middle of its
+        // error handling) completes it on the container's own thread, once
+        verify(async, never()).complete();
+        channel.onError(new IOException("connection reset"));
+        channel.onError(new AsyncEvent(async, new IOException("connection reset")));
+        verify(async, times(1)).complete();
     }
 
     @Test
