@@ -267,7 +267,15 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     @Override
     public void onWritePossible() {
-        pump.onWritePossible();
+        // Tomcat: a bridge thread's write failing while the container thread is still in this
+        // callback's dispatch can get the exchange recycled without onError while the failing
+        // call is still inside it; the turn scheduled here writes only once this callback returned.
+        streamCall.lock();
+        try {
+            pump.onWritePossible();
+        } finally {
+            streamCall.unlock();
+        }
     }
 
     @Override

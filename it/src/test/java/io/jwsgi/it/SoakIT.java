@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -90,8 +91,12 @@ class SoakIT {
         // when clients run the mix for the soak's length
         Tally tally = run(Duration.ofSeconds(SECONDS));
 
-        // then every answer was right
+        // then every answer was right, but for the rare innocent connection Tomcat closes unanswered
+        // when another client leaves (a Tomcat race, RELIABILITY.md section 7); never on Jetty
         assertThat(tally.wrong).as("wrong answers on %s (of %s requests)", server.name(), tally.total()).isEmpty();
+        long tolerated = server.name().equals("jetty") ? 0 : Math.max(1, tally.total() / 1000);
+        assertThat(tally.unanswered.get()).as("connections closed unanswered on %s (of %s requests): %s", server.name(),
+                tally.total(), tally.unansweredKinds).isLessThanOrEqualTo(tolerated);
         // and every body was closed exactly once, and nothing is in flight or busy
         awaitQuiet();
         assertThat(apps.closedTwice.get()).as("bodies closed more than once on %s", server.name()).isZero();
@@ -113,6 +118,8 @@ class SoakIT {
     static final class Tally {
         final Map<Kind, LongAdder> counts = new ConcurrentHashMap<>();
         final List<String> wrong = Collections.synchronizedList(new ArrayList<>());
+        final AtomicLong unanswered = new AtomicLong();
+        final List<Kind> unansweredKinds = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger peakThreads = new AtomicInteger();
 
         long total() {
@@ -135,7 +142,10 @@ class SoakIT {
                     tally.counts.computeIfAbsent(kind, k -> new LongAdder()).increment();
                     try {
                         String problem = SoakClient.exchange(kind, server.port());
-                        if (problem != null) {
+                        if (problem == SoakClient.UNANSWERED) {
+                            tally.unanswered.incrementAndGet();
+                            tally.unansweredKinds.add(kind);
+                        } else if (problem != null) {
                             tally.wrong.add(kind + ": " + problem);
                         }
                     } catch (IOException | RuntimeException e) {
@@ -191,6 +201,7 @@ class SoakIT {
                 .append(", wakes ").append(apps.wakes.get()).append(", bodies (warm-up included) ")
                 .append(apps.bodies.get()).append(", closes ").append(apps.closes.get())
                 .append(", closed twice ").append(apps.closedTwice.get()).append(", wrong answers ").append(tally.wrong.size())
+                .append(", closed unanswered ").append(tally.unanswered.get())
                 .append(", threads ").append(threadsBefore).append(" before, ").append(tally.peakThreads.get())
                 .append(" at peak, ").append(liveThreads()).append(" after, heap ").append(heapBefore >> 20)
                 .append(" MB before, ").append(usedHeapAfterGc() >> 20).append(" MB after\n");
@@ -204,9 +215,13 @@ class SoakIT {
         private SoakClient() {
         }
 
+        /** The problem of a connection the server closed before answering anything. */
+        static final String UNANSWERED = "closed before any answer";
+
         static String exchange(Kind kind, int port) throws IOException {
             ThreadLocalRandom random = ThreadLocalRandom.current();
-            try (RawConnection conn = RawConnection.open(port)) {
+            RawConnection conn = RawConnection.open(port);
+            try {
                 switch (kind) {
                     case HELLO:
                         return expect(conn.get("/hello").readResponse(), "200 whole", "hello\n");
@@ -242,7 +257,9 @@ class SoakIT {
                         return expect(conn.get("/abandoned").readResponse(), "503 whole", null);
                 }
             } catch (EOFException | SocketException e) {
-                return "connection ended unexpectedly: " + e;
+                return e instanceof EOFException && !conn.answered() ? UNANSWERED : "connection ended unexpectedly: " + e;
+            } finally {
+                conn.close();
             }
         }
 
