@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
@@ -67,8 +66,6 @@ import java.util.concurrent.TimeoutException;
 public class JwsgiServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
-    /** How long {@link #destroy()} waits at least for the container to complete ended exchanges. */
-    private static final long CONTAINER_END_WAIT_MILLIS = 1000;
 
     private transient Application application;
     private transient Engine engine;
@@ -77,7 +74,6 @@ public class JwsgiServlet extends HttpServlet {
     private int bufferMemory = 65536;
     private boolean bufferInput;
     private transient Path bufferDir;
-    private final transient OpenExchanges exchanges = new OpenExchanges();
 
     /** For {@code web.xml}: the application is named by the {@code application} init-param. */
     public JwsgiServlet() {
@@ -147,7 +143,6 @@ public class JwsgiServlet extends HttpServlet {
             return;
         }
         AsyncContext async = request.startAsync();
-        exchanges.track(async);
         // Both containers default to a 30 s total async timeout; the engine's idle timer replaces it.
         async.setTimeout(0);
         long declared = request.getContentLengthLong();
@@ -261,15 +256,7 @@ public class JwsgiServlet extends HttpServlet {
     @Override
     public void destroy() {
         if (engine != null) {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(shutdownGraceMillis);
             engine.shutdown(Duration.ofMillis(shutdownGraceMillis));
-            // The engine ended every response; the container finishes them on its own threads.
-            long left = Math.max(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(CONTAINER_END_WAIT_MILLIS));
-            int open = exchanges.awaitNone(left, TimeUnit.NANOSECONDS);
-            if (open > 0) {
-                log("JWSGI " + getServletName() + ": the container had not completed " + open
-                        + " exchanges when the servlet was destroyed");
-            }
         }
         if (application instanceof AutoCloseable closeable) {
             try {
