@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -48,6 +49,9 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     private volatile boolean outputFailed;
     private Pump pump;
     private volatile AutoCloseable resource;
+    private OpenExchanges completions;
+    /** 0: no completion asked for; 1: counted in {@link #completions}; 2: the container reported it. */
+    private final AtomicInteger completion = new AtomicInteger();
 
     ServletChannel(AsyncContext async, HttpServletRequest request, HttpServletResponse response) throws IOException {
         this.async = async;
@@ -59,6 +63,23 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     void bind(Pump target) {
         this.pump = target;
+    }
+
+    /** Counts this exchange in {@code open} from the bridge's {@code complete()} until the container's {@code onComplete}. */
+    void countCompletionIn(OpenExchanges open) {
+        this.completions = open;
+    }
+
+    private void completionAsked() {
+        if (completions != null && completion.compareAndSet(0, 1)) {
+            completions.completing();
+        }
+    }
+
+    private void completionSettled() {
+        if (completion.getAndSet(2) == 1) {
+            completions.completed();
+        }
     }
 
     /** Closes {@code held} (a buffered body, say) when the exchange ends, whichever way. */
@@ -232,10 +253,12 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
             // bridge thread completed it meanwhile). After AsyncListener.onError the container ends
             // it (error dispatch, then complete): a complete() here could send an empty 200.
             if (!containerEnds && !outputFailed && ended.compareAndSet(false, true)) {
+                completionAsked();
                 try {
                     async.complete();
                 } catch (IllegalStateException e) {
                     // The container ended the exchange itself (after a client abort or at shutdown).
+                    completionSettled();
                 }
             }
             return null;
@@ -304,6 +327,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         containerEnds = true;
         ended.set(true);
         release();
+        completionSettled();
         if (!pump.isDone()) {
             pump.onClientGone(new IOException("the container completed the exchange"));
         }

@@ -190,6 +190,34 @@ class ServletChannelTest {
     }
 
     @Test
+    void aCompletionAskedForIsOpenUntilTheContainerReportsIt() {
+        // given a channel counted for the servlet's destroy()
+        OpenExchanges open = new OpenExchanges();
+        channel.countCompletionIn(open);
+
+        // when the bridge completes the exchange
+        channel.complete();
+
+        // then destroy() would wait for it until the container reports it complete, once
+        assertThat(open.open()).as("asked, not yet reported").isEqualTo(1);
+        channel.onComplete(new AsyncEvent(async));
+        channel.onComplete(new AsyncEvent(async));
+        assertThat(open.open()).as("reported").isZero();
+        assertThat(open.awaitNone(1, java.util.concurrent.TimeUnit.MILLISECONDS)).isZero();
+    }
+
+    @Test
+    void aCompletionTheContainerRefusesOrDidItselfIsNotWaitedFor() {
+        OpenExchanges open = new OpenExchanges();
+        channel.countCompletionIn(open);
+        doThrow(new IllegalStateException("already completed")).when(async).complete();
+
+        channel.complete();
+
+        assertThat(open.open()).as("the container refused: nothing to wait for").isZero();
+    }
+
+    @Test
     void withoutAContainerErrorTheExchangeIsCompletedOnce() throws Exception {
         // when the pump completes the exchange, and anything tries again
         channel.complete();
