@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
@@ -66,6 +67,8 @@ import java.util.concurrent.TimeoutException;
 public class JwsgiServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+    /** How long {@link #destroy()} waits at most for the container to complete ended exchanges. */
+    private static final long CONTAINER_END_WAIT_MILLIS = 1000;
 
     private transient Application application;
     private transient Engine engine;
@@ -74,6 +77,7 @@ public class JwsgiServlet extends HttpServlet {
     private int bufferMemory = 65536;
     private boolean bufferInput;
     private transient Path bufferDir;
+    private final transient OpenExchanges exchanges = new OpenExchanges();
 
     /** For {@code web.xml}: the application is named by the {@code application} init-param. */
     public JwsgiServlet() {
@@ -151,6 +155,7 @@ public class JwsgiServlet extends HttpServlet {
             return;
         }
         ServletChannel channel = new ServletChannel(async, request, response);
+        channel.countCompletionIn(exchanges);
         if (bufferInput && hasBody(request, declared)) {
             readBodyFirst(request, response, async, channel);
             return;
@@ -256,7 +261,15 @@ public class JwsgiServlet extends HttpServlet {
     @Override
     public void destroy() {
         if (engine != null) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(shutdownGraceMillis);
             engine.shutdown(Duration.ofMillis(shutdownGraceMillis));
+            // The engine ended every response; the container finishes them on its own threads.
+            long left = Math.min(Math.max(deadline - System.nanoTime(), 0), TimeUnit.MILLISECONDS.toNanos(CONTAINER_END_WAIT_MILLIS));
+            int open = exchanges.awaitNone(left, TimeUnit.NANOSECONDS);
+            if (open > 0) {
+                log("JWSGI " + getServletName() + ": the container had not completed " + open
+                        + " ended exchanges when the servlet was destroyed");
+            }
         }
         if (application instanceof AutoCloseable closeable) {
             try {

@@ -93,15 +93,34 @@ class AsyncBodyTest {
     }
 
     @Test
-    void applicationClosingTheBodyEndsTheResponseAndDropsQueuedChunks() {
+    void applicationClosingTheBodyWhileAsleepEndsTheResponse() {
         MockExchange exchange = start("/feed");
 
-        body.get().offer(bytes("dropped"));
         body.get().close();
 
         MockResponse response = exchange.awaitDone();
         assertThat(response.isAborted()).as("completed, not cut").isFalse();
         assertThat(response.body()).isEmpty();
+        assertThat(closeCallbacks).as("once, though both the app and the server closed it").hasValue(1);
+    }
+
+    @Test
+    void closingTheBodyDropsChunksTheServerHasNotTaken() {
+        // given: an app that queues a chunk and closes its body before the server takes anything
+        // (offering to a running response instead would race the server's turn for the chunk)
+        Application closesEarly = (environ, startResponse) -> {
+            AsyncBody b = AsyncBody.of(environ);
+            b.onClose(closeCallbacks::incrementAndGet);
+            startResponse.start("200 OK", TEXT);
+            b.offer(bytes("dropped"));
+            b.close();
+            return b;
+        };
+
+        MockResponse response = MockContainer.of(closesEarly).get("/feed").send();
+
+        assertThat(response.isAborted()).as("completed, not cut").isFalse();
+        assertThat(response.body()).as("the queued chunk was dropped").isEmpty();
         assertThat(closeCallbacks).as("once, though both the app and the server closed it").hasValue(1);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
@@ -19,20 +20,25 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Tomcat recycles the request and response for another connection once {@code onComplete}
- * returns; these orderings are hard to get from a real container on demand, so the container's
- * objects are mocks here (the integration test shows the harm on real Tomcat).
+ * returns, and the containers end an exchange themselves after {@code AsyncListener.onError};
+ * these orderings are hard to get from a real container on demand, so the container's objects
+ * are mocks here (the integration tests show the harm on real Tomcat and Jetty).
  */
 class ServletChannelTest {
 
@@ -81,22 +87,187 @@ class ServletChannelTest {
         verify(request, never()).setAttribute(any(), any());
     }
 
-    @Test
-    void containerErrorCompletesTheExchangeInsideTheCallbackOnce() throws Exception {
-        // when the container reports the client gone (Tomcat calls both listeners' onError)
+    @Test // #7
+    void afterAContainerErrorItsErrorHandlingEndsTheExchangeNotAnEmpty200() throws Exception {
+        // when the container reports an error (Tomcat calls both listeners' onError; Jetty, stopping,
+        // the AsyncListener's), and the pump, run inline here, ends the exchange as a client gone
         channel.onError(new AsyncEvent(async, new IOException("connection reset")));
         channel.onError(new IOException("connection reset"));
-
-        // then the exchange was completed there, on the container's thread, once
-        verify(async, times(1)).complete();
         channel.complete();
-        verify(async, times(1)).complete();
+        channel.abort(new IllegalStateException("late"));
+
+        // then the bridge leaves the ending to the container's error handling: completing as well
+        // raced it and could send an empty 200 for a response whose head had not gone out
+        verify(async, never()).complete();
+        verify(async, never()).dispatch();
+        verify(response, never()).setStatus(anyInt());
         assertThatThrownBy(() -> channel.write(new byte[] {1})).isInstanceOf(IOException.class);
         verify(out, never()).write(any(byte[].class));
     }
 
+    @Test // #7
+    void afterAFailedWriteTheContainersWriteListenerCallbackCompletesTheExchangeNotTheBridgeThread()
+            throws Exception {
+        // given a committed response whose write fails on a bridge thread (the client reset the connection)
+        when(response.isCommitted()).thenReturn(true);
+        doThrow(new IOException("connection reset")).when(out).write(any(byte[].class));
+        assertThatThrownBy(() -> channel.write(new byte[] {1})).isInstanceOf(IOException.class);
+
+        // when the pump ends the exchange on its thread
+        channel.complete();
+
+        // then it leaves that to the container, whose WriteListener.onError (Tomcat: in the middle of its
+        // error handling) completes it on the container's own thread, once
+        verify(async, never()).complete();
+        channel.onError(new IOException("connection reset"));
+        channel.onError(new AsyncEvent(async, new IOException("connection reset")));
+        verify(async, times(1)).complete();
+    }
+
     @Test
-    void onCompleteWaitsForAWriteInProgress() throws Exception {
+    void afterAFailedWriteReportedToTheWriteListenerOnlyTheBridgeStillEndsTheExchange() throws Exception {
+        // when a write failed and only the WriteListener heard of it (Jetty's way for a client abort)
+        channel.onError(new IOException("broken pipe"));
+        channel.complete();
+
+        // then the bridge completes the exchange, once, or nobody would
+        verify(async, times(1)).complete();
+    }
+
+    @Test // #7
+    void theContainerIsCalledWithItsOwnContextClassLoaderNotTheApplications() throws Exception {
+        // given a bridge thread whose context class loader is the web application's
+        AtomicReference<ClassLoader> seen = new AtomicReference<>();
+        doAnswer(call -> {
+            seen.set(Thread.currentThread().getContextClassLoader());
+            return null;
+        }).when(async).complete();
+        ClassLoader application = new URLClassLoader(new URL[0], null);
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(application);
+        try {
+            // when it completes the exchange (the container may start a worker thread from it)
+            channel.complete();
+
+            // then the container saw its own class loader, and the thread got the application's back
+            assertThat(seen.get()).as("context class loader inside the container")
+                    .isSameAs(async.getClass().getClassLoader());
+            assertThat(Thread.currentThread().getContextClassLoader()).as("restored").isSameAs(application);
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
+    @Test // #7
+    void onErrorWaitsForACompleteInProgressOnABridgeThread() throws Exception {
+        // given a bridge thread inside the container's complete()
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        doAnswer(call -> {
+            inside.countDown();
+            assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
+            return null;
+        }).when(async).complete();
+        Thread bridge = new Thread(channel::complete, "bridge");
+        bridge.start();
+        assertThat(inside.await(30, TimeUnit.SECONDS)).as("inside complete()").isTrue();
+
+        // when the container reports an error on its own thread
+        AtomicBoolean returned = new AtomicBoolean();
+        Thread container = new Thread(() -> {
+            channel.onError(new AsyncEvent(async, new IOException("reset")));
+            returned.set(true);
+        }, "container");
+        container.start();
+        awaitBlocked(container);
+
+        // then its callback returns only once the bridge's call has (Tomcat recycles right after it)
+        assertThat(returned).as("onError must wait for complete()").isFalse();
+        release.countDown();
+        container.join(TimeUnit.SECONDS.toMillis(30));
+        bridge.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(returned).isTrue();
+    }
+
+    @Test
+    void aCompletionAskedForIsOpenUntilTheContainerReportsIt() {
+        // given a channel counted for the servlet's destroy()
+        OpenExchanges open = new OpenExchanges();
+        channel.countCompletionIn(open);
+
+        // when the bridge completes the exchange
+        channel.complete();
+
+        // then destroy() would wait for it until the container reports it complete, once
+        assertThat(open.open()).as("asked, not yet reported").isEqualTo(1);
+        channel.onComplete(new AsyncEvent(async));
+        channel.onComplete(new AsyncEvent(async));
+        assertThat(open.open()).as("reported").isZero();
+        assertThat(open.awaitNone(1, java.util.concurrent.TimeUnit.MILLISECONDS)).isZero();
+    }
+
+    @Test
+    void aCompletionTheContainerRefusesOrDidItselfIsNotWaitedFor() {
+        OpenExchanges open = new OpenExchanges();
+        channel.countCompletionIn(open);
+        doThrow(new IllegalStateException("already completed")).when(async).complete();
+
+        channel.complete();
+
+        assertThat(open.open()).as("the container refused: nothing to wait for").isZero();
+    }
+
+    @Test
+    void withoutAContainerErrorTheExchangeIsCompletedOnce() throws Exception {
+        // when the pump completes the exchange, and anything tries again
+        channel.complete();
+        channel.complete();
+        channel.abort(new IllegalStateException("late"));
+
+        // then the container is asked to complete it exactly once
+        verify(async, times(1)).complete();
+        verify(async, never()).dispatch();
+    }
+
+    @Test // #7
+    void onCompleteNeverWaitsForABridgeCallThatWaitsForTheContainer() throws Exception {
+        // given a container that fires onComplete holding a monitor (Tomcat's async state machine)
+        // which the bridge's complete() needs, and a bridge thread inside complete()
+        Object stateMachine = new Object();
+        CountDownLatch bridgeInside = new CountDownLatch(1);
+        CountDownLatch containerHolds = new CountDownLatch(1);
+        doAnswer(call -> {
+            bridgeInside.countDown();
+            assertThat(containerHolds.await(30, TimeUnit.SECONDS)).isTrue();
+            synchronized (stateMachine) {
+                return null;
+            }
+        }).when(async).complete();
+        Thread bridge = new Thread(channel::complete, "bridge");
+        bridge.start();
+        assertThat(bridgeInside.await(30, TimeUnit.SECONDS)).isTrue();
+
+        // when the container completes the exchange on its own thread, holding that monitor
+        Thread container = new Thread(() -> {
+            synchronized (stateMachine) {
+                containerHolds.countDown();
+                channel.onComplete(new AsyncEvent(async));
+            }
+        }, "container");
+        container.start();
+
+        // then onComplete returns: the two threads never end up waiting for each other
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((container.isAlive() || bridge.isAlive()) && System.nanoTime() < deadline) {
+            assertThat(container.getState() == Thread.State.TIMED_WAITING && bridge.getState() == Thread.State.BLOCKED)
+                    .as("onComplete waiting for the bridge while the bridge waits for the container").isFalse();
+            LockSupport.parkNanos(1_000_000);
+        }
+        assertThat(container.isAlive() || bridge.isAlive()).as("both threads done").isFalse();
+    }
+
+    @Test // #7
+    void onTimeoutWaitsForAWriteInProgressAndEndsTheBridgesCalls() throws Exception {
         // given a write in progress on the pump's thread
         CountDownLatch writing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -115,21 +286,23 @@ class ServletChannelTest {
         pumpThread.start();
         assertThat(writing.await(30, TimeUnit.SECONDS)).isTrue();
 
-        // when the container completes the exchange on its own thread
+        // when the container times the exchange out on its own thread (Tomcat, a context stopping)
         AtomicBoolean returned = new AtomicBoolean();
         Thread containerThread = new Thread(() -> {
-            channel.onComplete(new AsyncEvent(async));
+            channel.onTimeout(new AsyncEvent(async));
             returned.set(true);
         });
         containerThread.start();
         awaitBlocked(containerThread);
 
-        // then onComplete (after which Tomcat recycles) returns only once the write is over
-        assertThat(returned).as("onComplete must wait for the write").isFalse();
+        // then onTimeout returns only once the write is over, and the bridge ends nothing itself
+        assertThat(returned).as("onTimeout must wait for the write").isFalse();
         release.countDown();
         containerThread.join(TimeUnit.SECONDS.toMillis(30));
         pumpThread.join(TimeUnit.SECONDS.toMillis(30));
         assertThat(returned).isTrue();
+        channel.complete();
+        verify(async, never()).complete();
     }
 
     /** Waits until the thread blocks (or ends, which the caller's assertion then reports). */
@@ -138,7 +311,7 @@ class ServletChannelTest {
         while (thread.getState() != Thread.State.WAITING && thread.getState() != Thread.State.TIMED_WAITING
                 && thread.getState() != Thread.State.TERMINATED) {
             assertThat(System.nanoTime()).as("thread blocked within 30 s").isLessThan(deadline);
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            LockSupport.parkNanos(1_000_000);
         }
     }
 }

@@ -34,6 +34,7 @@ final class RawConnection implements AutoCloseable {
     private int status;
     private List<String> statusLines = new ArrayList<>();
     private boolean chunkEndOwed;
+    private boolean answered;
 
     private RawConnection(Socket socket) throws IOException {
         this.socket = socket;
@@ -52,6 +53,11 @@ final class RawConnection implements AutoCloseable {
     /** The client side's port, which the server must report as REMOTE_PORT. */
     int localPort() {
         return socket.getLocalPort();
+    }
+
+    /** Whether the server has sent any byte on this connection yet. */
+    boolean answered() {
+        return answered;
     }
 
     /** Sends text (request line and headers, CRLF-separated) as UTF-8. */
@@ -288,10 +294,12 @@ final class RawConnection implements AutoCloseable {
                 throw new EOFException("connection ended inside a line: " + line.toString(StandardCharsets.UTF_8));
             }
             if (b == '\n') {
+                answered = true;
                 byte[] bytes = line.toByteArray();
                 int end = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
                 return new String(bytes, 0, end, StandardCharsets.UTF_8);
             }
+            answered = true;
             line.write(b);
         }
     }
