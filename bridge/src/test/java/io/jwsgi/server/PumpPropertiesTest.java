@@ -54,7 +54,7 @@ class PumpPropertiesTest {
     @Test
     void anyOrderOfEventsEndsOnceClosesOnceAndLosesNoWake() {
         Property.forAll(Case::generate).shrinking(Case::smaller)
-                .check(3000, c -> play(c.events(), c.script()));
+                .check(5000, c -> play(c.events(), c.script()));
     }
 
     private static void play(List<Event> events, List<Integer> script) {

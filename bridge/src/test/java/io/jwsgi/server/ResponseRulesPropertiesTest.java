@@ -26,7 +26,7 @@ class ResponseRulesPropertiesTest {
 
     @Test
     void statusIsAcceptedExactlyWhenItIsAFinalNnnReason() {
-        Property.forAll(ResponseRulesPropertiesTest::status).showing(Gen::quote).check(3000, status ->
+        Property.forAll(ResponseRulesPropertiesTest::status).showing(Gen::quote).check(5000, status ->
                 assertThat(accepted(status, List.of())).as("accepted: %s", HeaderRules.quote(status))
                         .isEqualTo(validStatus(status)));
     }
@@ -34,7 +34,7 @@ class ResponseRulesPropertiesTest {
     @Test
     void headersAreAcceptedExactlyWhenEachFollowsTheRules() {
         Property.forAll(ResponseRulesPropertiesTest::headerList).shrinking(Property::smallerLists)
-                .showing(Gen::showHeaders).check(3000, headers ->
+                .showing(Gen::showHeaders).check(5000, headers ->
                         assertThat(accepted("200 OK", headers)).as("accepted: %s", Gen.showHeaders(headers))
                                 .isEqualTo(validHeaders(headers)));
     }

@@ -37,7 +37,7 @@ class ServletEnvironPropertiesTest {
     @Test
     void httpKeysAreExactlyTheHeadersWithoutUnderscoreAndCgiKeysAreTheRequestsOwn() {
         Property.forAll(ServletEnvironPropertiesTest::headerSet).shrinking(Property::smallerLists)
-                .showing(Gen::showHeaders).check(3000, ServletEnvironPropertiesTest::environMatchesTheOracle);
+                .showing(Gen::showHeaders).check(5000, ServletEnvironPropertiesTest::environMatchesTheOracle);
     }
 
     private static void environMatchesTheOracle(List<Header> headers) {
