@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jwsgi.Environ;
 import io.jwsgi.Header;
+import io.jwsgi.fixture.Gen;
+import io.jwsgi.fixture.Property;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayInputStream;
 import java.lang.reflect.Proxy;
@@ -13,14 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /**
  * The environ built from random request header sets, through a hand-written request that groups
@@ -36,17 +34,21 @@ class ServletEnvironPropertiesTest {
             Map.entry(Environ.SERVER_PORT, "8080"), Map.entry(Environ.SERVER_PROTOCOL, "HTTP/1.1"),
             Map.entry(Environ.REMOTE_ADDR, "10.0.0.1"), Map.entry(Environ.REMOTE_PORT, "40000"));
 
-    @Property(tries = 3000)
-    void httpKeysAreExactlyTheHeadersWithoutUnderscoreAndCgiKeysAreTheRequestsOwn(
-            @ForAll("headerSets") List<Header> headers) {
+    @Test
+    void httpKeysAreExactlyTheHeadersWithoutUnderscoreAndCgiKeysAreTheRequestsOwn() {
+        Property.forAll(ServletEnvironPropertiesTest::headerSet).shrinking(Property::smallerLists)
+                .showing(Gen::showHeaders).check(5000, ServletEnvironPropertiesTest::environMatchesTheOracle);
+    }
+
+    private static void environMatchesTheOracle(List<Header> headers) {
         Map<String, Object> environ = ServletEnviron.of(request(headers), null, new ByteArrayInputStream(new byte[0]), -1);
 
         Map<String, Object> httpKeys = new TreeMap<>(environ);
         httpKeys.keySet().removeIf(key -> !key.startsWith(Environ.HTTP_PREFIX));
-        assertThat(httpKeys).as("HTTP_ keys of %s", headers).isEqualTo(expectedHttpKeys(headers));
+        assertThat(httpKeys).as("HTTP_ keys of %s", Gen.showHeaders(headers)).isEqualTo(expectedHttpKeys(headers));
         Map<String, Object> cgi = new TreeMap<>(environ);
         cgi.keySet().retainAll(Environ.CGI_KEYS);
-        assertThat(cgi).as("CGI keys of %s", headers).isEqualTo(new TreeMap<>(OWN));
+        assertThat(cgi).as("CGI keys of %s", Gen.showHeaders(headers)).isEqualTo(new TreeMap<>(OWN));
     }
 
     /** The oracle: group names case-insensitively, drop names with '_' and the content headers, join in order. */
@@ -65,26 +67,19 @@ class ServletEnvironPropertiesTest {
         return expected;
     }
 
-    @Provide
-    Arbitrary<List<Header>> headerSets() {
-        Arbitrary<String> names = Arbitraries.oneOf(
-                Arbitraries.strings().withChars("abXY-_").ofMinLength(1).ofMaxLength(4),
-                mixedCase(Arbitraries.of("script-name", "path-info", "remote-addr", "request-method", "server-name",
-                        "query-string", "content-type", "content-length", "cookie", "x-user")),
-                mixedCase(Arbitraries.of("script_name", "path_info", "remote_addr", "x_user", "content_type")));
-        Arbitrary<String> values = Arbitraries.strings().withChars("abc=;, ").ofMinLength(1).ofMaxLength(5);
-        return Combinators.combine(names, values).as(Header::new).list().ofMaxSize(8);
+    /** Up to eight headers: short names of letters, '-' and '_', CGI-like names either way, any case, repeats. */
+    static List<Header> headerSet(SplittableRandom r) {
+        return Gen.list(r, 8, h -> new Header(headerName(h), Gen.string(h, "abc=;, ", 1, 5)));
     }
 
-    private static Arbitrary<String> mixedCase(Arbitrary<String> words) {
-        return Combinators.combine(words, Arbitraries.integers().between(0, Integer.MAX_VALUE)).as((word, bits) -> {
-            StringBuilder b = new StringBuilder(word.length());
-            for (int i = 0; i < word.length(); i++) {
-                char c = word.charAt(i);
-                b.append((bits >> (i % 31) & 1) == 1 ? Character.toUpperCase(c) : c);
-            }
-            return b.toString();
-        });
+    static String headerName(SplittableRandom r) {
+        return switch (r.nextInt(3)) {
+            case 0 -> Gen.string(r, "abXY-_", 1, 4);
+            case 1 -> Gen.mixedCase(r, Gen.pick(r, "script-name", "path-info", "remote-addr", "request-method",
+                    "server-name", "query-string", "content-type", "content-length", "cookie", "x-user"));
+            default -> Gen.mixedCase(r,
+                    Gen.pick(r, "script_name", "path_info", "remote_addr", "x_user", "content_type"));
+        };
     }
 
     /** A request with the {@link #OWN} properties and these headers, grouped by name as containers do. */
