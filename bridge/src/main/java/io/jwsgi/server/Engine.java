@@ -47,6 +47,8 @@ public final class Engine implements AutoCloseable {
     /** The threads the engine started that may still run; {@link #shutdown} joins them. */
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
+    /** Set on a thread inside {@link #runInline}: its first turn runs right there. */
+    private final ThreadLocal<Boolean> inlineTurn = new ThreadLocal<>();
 
     private Engine(Builder b) {
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(b.idleTimeoutMillis);
@@ -98,7 +100,36 @@ public final class Engine implements AutoCloseable {
         return timer.getQueue().size();
     }
 
+    /**
+     * Delivers an event on the calling thread and runs the first turn it asks for right here,
+     * before this method returns, instead of handing it to the engine's threads (or the
+     * {@linkplain Builder#executor executor} given). Any further turn (a second one asked for by
+     * the same event, a turn the inline turn itself asks for when its budget is spent, a wake
+     * of another response) goes to the engine's threads as usual, so at most one turn runs per
+     * call and an inline turn never nests another. Turns asked for on other threads meanwhile are
+     * not affected.
+     *
+     * <p>For a caller that knows the application will not block, e.g. a servlet container's
+     * {@code onWritePossible} with {@code non-blocking=true}: it saves the hand-off to another
+     * thread, at the price of running the application on the caller's thread.
+     *
+     * @param event the event to deliver, typically {@code pump::onWritePossible}
+     */
+    public void runInline(Runnable event) {
+        inlineTurn.set(Boolean.TRUE);
+        try {
+            event.run();
+        } finally {
+            inlineTurn.remove();
+        }
+    }
+
     void execute(Runnable turn) {
+        if (inlineTurn.get() != null) {
+            inlineTurn.remove();
+            turn.run();
+            return;
+        }
         try {
             executor.execute(turn);
         } catch (RejectedExecutionException e) {

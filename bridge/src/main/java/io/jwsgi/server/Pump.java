@@ -259,7 +259,10 @@ public final class Pump {
         return true;
     }
 
-    /** One turn on an engine thread: loops over steps until the pump must wait, yields or ends. */
+    /**
+     * One turn on an engine thread (or the caller's, under {@link Engine#runInline}): loops over
+     * steps until the pump must wait, yields or ends.
+     */
     private void turn() {
         lock.lock();
         try {

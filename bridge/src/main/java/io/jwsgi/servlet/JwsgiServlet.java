@@ -57,12 +57,23 @@ import java.util.concurrent.TimeoutException;
  *       temporary file; default 65536.</li>
  *   <li>{@code buffer-dir}: the directory of those temporary files, created at {@code init} if
  *       missing; default the context's temporary directory ({@code ServletContext.TEMPDIR}).</li>
+ *   <li>{@code non-blocking}: {@code false} (default) or {@code true}, a promise that the
+ *       application never blocks ({@code call}, {@code hasNext}, {@code next} and {@code close}
+ *       return promptly: no waiting on I/O, locks or sleeps; {@code async.sleep} is the way to
+ *       wait). A turn asked for by the container's {@code onWritePossible} (the first one, which
+ *       starts the application, and every later one) then runs right on that container thread,
+ *       saving a hand-off to the bridge's threads; turns asked for elsewhere ({@code async.wake},
+ *       a long stream letting other responses have the thread, an ending) still run on the
+ *       bridge's threads. What would block is refused: the legacy {@code write} callable throws
+ *       {@link IllegalStateException} (return the bytes in the iterable), and {@code input}
+ *       defaults to {@code buffer}, {@code input=stream} being an error.</li>
  * </ul>
  *
  * <p>Every request is served asynchronously: the servlet starts async, builds the environ and
  * hands the exchange to a {@link Pump}, which runs the application on the bridge's threads and
  * writes each chunk only when the container says the client can take it. No container thread
- * waits on the application, and none is held while a response sleeps or a client is slow.
+ * waits on the application (with {@code non-blocking=true}, container threads run it, briefly), and
+ * none is held while a response sleeps or a client is slow.
  */
 public class JwsgiServlet extends HttpServlet {
 
@@ -71,6 +82,9 @@ public class JwsgiServlet extends HttpServlet {
     private static final long CONTAINER_END_WAIT_MILLIS = 1000;
 
     private transient Application application;
+    /** The application as the pumps call it: {@link #application}, or with non-blocking=true its {@link NonBlocking} view. */
+    private transient Application served;
+    private boolean nonBlocking;
     private transient Engine engine;
     private long shutdownGraceMillis = 5000;
     private long maxBodySize;
@@ -103,31 +117,26 @@ public class JwsgiServlet extends HttpServlet {
         maxBodySize = number("max-body-size", 0);
         bufferMemory = (int) Math.min(Integer.MAX_VALUE - 8, number("buffer-memory", 65536));
         bufferDir = directory("buffer-dir");
-        String input = getInitParameter("input");
-        if (input == null || input.isBlank() || input.trim().equalsIgnoreCase("stream")) {
-            bufferInput = false;
-        } else if (input.trim().equalsIgnoreCase("buffer")) {
-            bufferInput = true;
-        } else {
-            throw new ServletException("init-param input must be \"stream\" or \"buffer\", got \"" + input + "\"");
+        nonBlocking = "true".equals(choice("non-blocking", "true", "false"));
+        String input = choice("input", "stream", "buffer");
+        if (nonBlocking && "stream".equals(input)) {
+            throw new ServletException("init-param input=stream cannot be combined with non-blocking=true: reading"
+                    + " wsgi.input from the connection waits for the client, which would hold a container thread;"
+                    + " use input=buffer, which non-blocking=true implies when input is not set");
         }
-        String threads = getInitParameter("threads");
-        Engine.Threads mode;
-        if (threads == null || threads.isBlank() || threads.trim().equalsIgnoreCase("platform")) {
-            mode = Engine.Threads.PLATFORM;
-        } else if (threads.trim().equalsIgnoreCase("virtual")) {
-            mode = Engine.Threads.VIRTUAL;
-        } else {
-            throw new ServletException("init-param threads must be \"platform\" or \"virtual\", got \"" + threads + "\"");
-        }
+        bufferInput = "buffer".equals(input) || input == null && nonBlocking;
+        Engine.Threads mode = "virtual".equals(choice("threads", "platform", "virtual"))
+                ? Engine.Threads.VIRTUAL : Engine.Threads.PLATFORM;
         try {
             engine = Engine.builder().name("jwsgi-" + getServletName()).threads(mode).poolSize(poolSize)
                     .idleTimeoutMillis(timeout).build();
         } catch (IllegalArgumentException e) {
             throw new ServletException(e.getMessage(), e);
         }
+        served = nonBlocking ? new NonBlocking(application) : application;
         log("JWSGI serving " + application.getClass().getName() + " (threads " + mode.name().toLowerCase(Locale.ROOT)
-                + ", async-timeout " + (timeout == 0 ? "none" : timeout + " ms") + ")");
+                + ", async-timeout " + (timeout == 0 ? "none" : timeout + " ms")
+                + (nonBlocking ? ", non-blocking" : "") + ")");
     }
 
     @Override
@@ -216,9 +225,12 @@ public class JwsgiServlet extends HttpServlet {
             ServletChannel channel, InputStream input, long bufferedLength) throws IOException {
         Map<String, Object> environ = ServletEnviron.of(request, getServletContext(), input, bufferedLength);
         String query = request.getQueryString();
-        Pump pump = engine.open(application, environ, channel,
+        Pump pump = engine.open(served, environ, channel,
                 request.getMethod() + " " + request.getRequestURI() + (query == null ? "" : "?" + query));
         channel.bind(pump);
+        if (nonBlocking) {
+            channel.runTurnsInline(engine);
+        }
         async.addListener(channel);
         // Tomcat expects the WriteListener to be registered on a container thread (this one, or a ReadListener's).
         response.getOutputStream().setWriteListener(channel);
@@ -299,6 +311,24 @@ public class JwsgiServlet extends HttpServlet {
         } catch (NumberFormatException e) {
             throw new ServletException("init-param " + name + " must be a non-negative whole number, got \"" + value + "\"");
         }
+    }
+
+    /**
+     * The value of an init-param that must be one of {@code allowed} (compared ignoring case and
+     * surrounding blanks), in the spelling given there; {@code null} if the init-param is not set.
+     */
+    private String choice(String name, String... allowed) throws ServletException {
+        String value = getInitParameter(name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        for (String option : allowed) {
+            if (option.equalsIgnoreCase(value.trim())) {
+                return option;
+            }
+        }
+        throw new ServletException("init-param " + name + " must be \"" + String.join("\" or \"", allowed)
+                + "\", got \"" + value + "\"");
     }
 
     private Path directory(String name) throws ServletException {

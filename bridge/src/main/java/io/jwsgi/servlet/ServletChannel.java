@@ -2,6 +2,7 @@ package io.jwsgi.servlet;
 
 import io.jwsgi.Header;
 import io.jwsgi.server.Channel;
+import io.jwsgi.server.Engine;
 import io.jwsgi.server.Pump;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -48,6 +49,8 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     /** A write or flush failed: the container will report it to the WriteListener, which ends the exchange. */
     private volatile boolean outputFailed;
     private Pump pump;
+    /** With non-blocking=true, the engine whose {@link Engine#runInline} delivers {@code onWritePossible}. */
+    private Engine inline;
     private volatile AutoCloseable resource;
     private OpenExchanges completions;
     /** 0: no completion asked for; 1: counted in {@link #completions}; 2: the container reported it. */
@@ -80,6 +83,15 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         if (completion.getAndSet(2) == 1) {
             completions.completed();
         }
+    }
+
+    /**
+     * Runs the turn each {@code onWritePossible} asks for on the container's thread, inside the
+     * callback, through {@link Engine#runInline}; other turns stay on the engine's threads.
+     * Call before the {@code WriteListener} is registered.
+     */
+    void runTurnsInline(Engine engine) {
+        this.inline = engine;
     }
 
     /** Closes {@code held} (a buffered body, say) when the exchange ends, whichever way. */
@@ -292,10 +304,15 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     public void onWritePossible() {
         // Tomcat: a bridge thread's write failing while the container thread is still in this
         // callback's dispatch can get the exchange recycled without onError while the failing
-        // call is still inside it; the turn scheduled here writes only once this callback returned.
+        // call is still inside it; the turn scheduled here writes only once this callback returned
+        // (an inline turn writes from the callback itself, as a plain async servlet does).
         streamCall.lock();
         try {
-            pump.onWritePossible();
+            if (inline != null) {
+                inline.runInline(pump::onWritePossible);
+            } else {
+                pump.onWritePossible();
+            }
         } finally {
             streamCall.unlock();
         }

@@ -23,8 +23,11 @@ import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -303,6 +306,38 @@ class ServletChannelTest {
         assertThat(returned).isTrue();
         channel.complete();
         verify(async, never()).complete();
+    }
+
+    @Test
+    void inNonBlockingModeOnWritePossibleRunsTheApplicationOnTheContainersThread() throws Exception {
+        // given two exchanges on an engine whose own turns wait in a queue, one of them non-blocking
+        Deque<Runnable> queued = new ArrayDeque<>();
+        Engine queueing = Engine.builder().executor(queued::add).build();
+        List<String> ranOn = new CopyOnWriteArrayList<>();
+        when(out.isReady()).thenReturn(true);
+        try {
+            ServletChannel plain = new ServletChannel(async, request, response);
+            ServletChannel inline = new ServletChannel(async, request, response);
+            for (ServletChannel each : List.of(plain, inline)) {
+                each.bind(queueing.open((env, start) -> {
+                    ranOn.add(Thread.currentThread().getName());
+                    start.start("200 OK", List.of(new Header("Content-Type", "text/plain")));
+                    return List.of(new byte[] {'x'});
+                }, new HashMap<>(), each, "GET /nb"));
+            }
+            inline.runTurnsInline(queueing);
+
+            // when the container calls each one's onWritePossible
+            plain.onWritePossible();
+            inline.onWritePossible();
+
+            // then the plain one's turn was handed to the engine; the non-blocking one ran and ended here
+            assertThat(ranOn).as("applications run inside the callbacks").containsExactly(Thread.currentThread().getName());
+            assertThat(queued).as("turns handed to the engine").hasSize(1);
+            verify(async, times(1)).complete();
+        } finally {
+            queueing.shutdown(Duration.ZERO);
+        }
     }
 
     /** Waits until the thread blocks (or ends, which the caller's assertion then reports). */

@@ -1,6 +1,5 @@
 package io.jwsgi.bench;
 
-import io.jwsgi.servlet.InlineTurnServlet;
 import io.jwsgi.servlet.JwsgiServlet;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +21,9 @@ import org.junit.jupiter.api.Test;
  */
 class ContainerBench {
 
+    /** The init-params of the bridge's non-blocking variants: the benchmark's applications never block. */
+    private static final Map<String, String> NON_BLOCKING = Map.of("non-blocking", "true");
+
     @Test
     void runScenarios() throws Exception {
         String container = BenchServer.container();
@@ -42,6 +44,7 @@ class ContainerBench {
         AtomicInteger refOpen = new AtomicInteger();
         AtomicInteger bridgeOpen = new AtomicInteger();
         AtomicInteger fluxOpen = new AtomicInteger();
+        AtomicInteger nonBlockingOpen = new AtomicInteger();
         AtomicLong produced = new AtomicLong();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "async-wait-timer");
@@ -53,10 +56,12 @@ class ContainerBench {
                 new BenchServer.Mount("/async/hello", new Servlets.AsyncHello()),
                 new BenchServer.Mount("/flux/hello/*", WebFlux.hello()),
                 new BenchServer.Mount("/jwsgi/hello", new JwsgiServlet(Apps.hello())),
-                new BenchServer.Mount("/inline/hello", new InlineTurnServlet(Apps.hello())),
+                new BenchServer.Mount(HelloBench.NON_BLOCKING_PATH, new JwsgiServlet(Apps.hello()), NON_BLOCKING),
                 new BenchServer.Mount("/ref/stream", new Servlets.Stream(produced, refOpen)),
                 new BenchServer.Mount("/flux/stream/*", WebFlux.stream(produced, fluxOpen)),
                 new BenchServer.Mount("/jwsgi/stream", new JwsgiServlet(Apps.stream(produced, bridgeOpen))),
+                new BenchServer.Mount(StreamBench.NON_BLOCKING_PATH,
+                        new JwsgiServlet(Apps.stream(produced, nonBlockingOpen)), NON_BLOCKING),
                 new BenchServer.Mount("/ref/park", new Servlets.Parked(refParking)),
                 new BenchServer.Mount("/jwsgi/park", new JwsgiServlet(Apps.parked(bridgeParking)))));
         if (scenarios.contains(BlockingBench.NAME)) {

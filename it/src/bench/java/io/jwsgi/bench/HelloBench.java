@@ -7,12 +7,16 @@ import java.util.Map;
 
 /**
  * Scenario 1: hello world, 64 connections, wrk. The sync servlet, the async servlet, WebFlux and
- * the bridge take turns, the starting one rotating each round; ratios are taken within a round.
+ * the bridge (as deployed by default, and with {@code non-blocking=true}) take turns, the starting
+ * one rotating each round; ratios are taken within a round.
  */
 final class HelloBench {
 
     static final String NAME = "hello";
     static final int CONNECTIONS = 64;
+    /** The bridge with {@code non-blocking=true}: the turn runs on the container's thread. */
+    static final String NON_BLOCKING = "JWSGI, non-blocking=true";
+    static final String NON_BLOCKING_PATH = "/nb/hello";
     private static final Map<String, String> PATHS = new LinkedHashMap<>();
 
     static {
@@ -20,7 +24,7 @@ final class HelloBench {
         PATHS.put("async servlet", "/async/hello");
         PATHS.put("WebFlux", "/flux/hello");
         PATHS.put("JWSGI", "/jwsgi/hello");
-        PATHS.put("JWSGI, turn on the container thread (experiment)", "/inline/hello");
+        PATHS.put(NON_BLOCKING, NON_BLOCKING_PATH);
     }
 
     private HelloBench() {
@@ -64,14 +68,14 @@ final class HelloBench {
         List<Double> overAsync = ratios(rps.get("JWSGI"), rps.get("async servlet"));
         List<Double> overSync = ratios(rps.get("JWSGI"), rps.get("sync servlet"));
         List<Double> overFlux = ratios(rps.get("JWSGI"), rps.get("WebFlux"));
-        List<Double> inline = ratios(rps.get("JWSGI, turn on the container thread (experiment)"), rps.get("async servlet"));
+        List<Double> nonBlocking = ratios(rps.get(NON_BLOCKING), rps.get("async servlet"));
         Results.row(NAME, b.container, Stats.range(rps.get("sync servlet"), "%.0f"), Stats.range(rps.get("async servlet"), "%.0f"),
                 Stats.range(rps.get("WebFlux"), "%.0f"), Stats.range(rps.get("JWSGI"), "%.0f"),
-                Stats.ratio(overAsync), Stats.ratio(overSync), Stats.ratio(overFlux), Stats.ratio(inline));
+                Stats.ratio(overAsync), Stats.ratio(overSync), Stats.ratio(overFlux), Stats.ratio(nonBlocking));
         Results.samples(NAME, b.container, "JWSGI / async servlet", overAsync);
         Results.samples(NAME, b.container, "JWSGI / sync servlet", overSync);
         Results.samples(NAME, b.container, "JWSGI / WebFlux", overFlux);
-        Results.samples(NAME, b.container, "experiment: no hop / async servlet", inline);
+        Results.samples(NAME, b.container, "JWSGI non-blocking=true / async servlet", nonBlocking);
         if (profile) {
             for (String v : variants) {
                 Results.note(NAME, Stats.format("- %s, %s: server JVM CPU %s µs per request, %s context switches per request",

@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * Scenario 2: one connection downloading a large response (1 GiB by default) in 64 KiB and in
- * 4 KiB chunks; wrk counts the bytes. The WriteListener servlet, WebFlux and the bridge take turns;
- * the heap after each GC is watched during the bridge's runs.
+ * 4 KiB chunks; wrk counts the bytes. The WriteListener servlet, WebFlux and the bridge (as deployed
+ * by default, and with {@code non-blocking=true}) take turns; the heap after each GC is watched
+ * during every run.
  */
 final class StreamBench {
 
@@ -16,11 +17,15 @@ final class StreamBench {
     /** -Dbench.profile=true: also the server JVM's CPU time and context switches per MiB (profiling aid). */
     private static final boolean PROFILE = Boolean.getBoolean("bench.profile");
     private static final Map<String, String> PATHS = new LinkedHashMap<>();
+    /** The bridge with {@code non-blocking=true}: turns asked for by {@code onWritePossible} run on the container's thread. */
+    static final String NON_BLOCKING = "JWSGI, non-blocking=true";
+    static final String NON_BLOCKING_PATH = "/nb/stream";
 
     static {
         PATHS.put("WriteListener servlet", "/ref/stream");
         PATHS.put("WebFlux", "/flux/stream");
         PATHS.put("JWSGI", "/jwsgi/stream");
+        PATHS.put(NON_BLOCKING, NON_BLOCKING_PATH);
     }
 
     private StreamBench() {
@@ -75,13 +80,16 @@ final class StreamBench {
         }
         List<Double> overRef = HelloBench.ratios(mibs.get("JWSGI"), mibs.get("WriteListener servlet"));
         List<Double> overFlux = HelloBench.ratios(mibs.get("JWSGI"), mibs.get("WebFlux"));
+        List<Double> nonBlocking = HelloBench.ratios(mibs.get(NON_BLOCKING), mibs.get("WriteListener servlet"));
         long[] h = heap.get("JWSGI");
         long[] r = heap.get("WriteListener servlet");
         Results.row(NAME, b.container, (chunk >> 10) + " KiB", Stats.range(mibs.get("WriteListener servlet"), "%.0f"),
                 Stats.range(mibs.get("WebFlux"), "%.0f"), Stats.range(mibs.get("JWSGI"), "%.0f"),
-                Stats.ratio(overRef), Stats.ratio(overFlux), heapRange(r), heapRange(h));
+                Stats.ratio(overRef), Stats.ratio(overFlux), heapRange(r), heapRange(h),
+                Stats.range(mibs.get(NON_BLOCKING), "%.0f"), Stats.ratio(nonBlocking), heapRange(heap.get(NON_BLOCKING)));
         Results.samples(NAME, b.container, (chunk >> 10) + " KiB: JWSGI / WriteListener", overRef);
         Results.samples(NAME, b.container, (chunk >> 10) + " KiB: JWSGI / WebFlux", overFlux);
+        Results.samples(NAME, b.container, (chunk >> 10) + " KiB: JWSGI non-blocking=true / WriteListener", nonBlocking);
         if (PROFILE) {
             for (String v : variants) {
                 Results.note(NAME, Stats.format("- %s, %d KiB chunks, %s: server JVM CPU %s µs per MiB, %s context switches per MiB",
