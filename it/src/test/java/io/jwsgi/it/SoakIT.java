@@ -35,11 +35,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * head, clients leaving mid-stream, clients reading nothing, sleepers nobody wakes. Every response
  * is checked; afterwards every body was closed exactly once, nothing is in flight, and the thread
  * count and heap are back near their level before the load. {@code -Dsoak.seconds=N} sets the
- * length (10 s by default; the {@code soak} profile runs only this test, 600 s).
+ * length (20 s by default; the {@code soak} profile runs only this test, 300 s).
  */
 class SoakIT {
 
-    private static final long SECONDS = Long.getLong("soak.seconds", 10);
+    private static final long SECONDS = Long.getLong("soak.seconds", 20);
     private static final int CLIENTS = 8;
     private static final int BRIDGE_POOL = 16;
     private static final int CONTAINER_POOL = 24;
@@ -91,12 +91,10 @@ class SoakIT {
         // when clients run the mix for the soak's length
         Tally tally = run(Duration.ofSeconds(SECONDS));
 
-        // then every answer was right, but for the rare innocent connection Tomcat closes unanswered
-        // when another client leaves (a Tomcat race, RELIABILITY.md section 7); never on Jetty
+        // then every answer was right, and no connection was closed before its answer
         assertThat(tally.wrong).as("wrong answers on %s (of %s requests)", server.name(), tally.total()).isEmpty();
-        long tolerated = server.name().equals("jetty") ? 0 : Math.max(1, tally.total() / 1000);
         assertThat(tally.unanswered.get()).as("connections closed unanswered on %s (of %s requests): %s", server.name(),
-                tally.total(), tally.unansweredKinds).isLessThanOrEqualTo(tolerated);
+                tally.total(), tally.unansweredKinds).isZero();
         // and every body was closed exactly once, and nothing is in flight or busy
         awaitQuiet();
         assertThat(apps.closedTwice.get()).as("bodies closed more than once on %s", server.name()).isZero();
