@@ -61,16 +61,20 @@ final class Servlets {
 
     /**
      * {@code total} bytes ({@code ?chunk=N&total=N}) in fresh {@code chunk}-byte arrays from a
-     * {@link WriteListener}, written while {@code isReady()}, left to the container to flush.
+     * {@link WriteListener}, written while {@code isReady()}, left to the container to flush, or,
+     * with {@code flushEach}, each flushed as soon as the output is ready (what PEP 3333's no-delay
+     * rule asks of a server).
      */
     static final class Stream extends HttpServlet {
         private static final long serialVersionUID = 1L;
         private final transient AtomicLong produced;
         private final transient AtomicInteger open;
+        private final boolean flushEach;
 
-        Stream(AtomicLong produced, AtomicInteger open) {
+        Stream(AtomicLong produced, AtomicInteger open, boolean flushEach) {
             this.produced = produced;
             this.open = open;
+            this.flushEach = flushEach;
         }
 
         @Override
@@ -103,6 +107,9 @@ final class Servlets {
                     left -= data.length;
                     produced.addAndGet(data.length);
                     out.write(data);
+                    if (flushEach && out.isReady()) {
+                        out.flush();
+                    }
                     return true;
                 }
             });

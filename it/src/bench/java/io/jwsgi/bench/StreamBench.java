@@ -20,12 +20,15 @@ final class StreamBench {
     /** The bridge with {@code non-blocking=true}: turns asked for by {@code onWritePossible} run on the container's thread. */
     static final String NON_BLOCKING = "JWSGI, non-blocking=true";
     static final String NON_BLOCKING_PATH = "/nb/stream";
+    static final String FLUSHED = "WriteListener servlet, flush per chunk";
+    static final String FLUSHED_PATH = "/ref/stream-flushed";
 
     static {
         PATHS.put("WriteListener servlet", "/ref/stream");
         PATHS.put("WebFlux", "/flux/stream");
         PATHS.put("JWSGI", "/jwsgi/stream");
         PATHS.put(NON_BLOCKING, NON_BLOCKING_PATH);
+        PATHS.put(FLUSHED, FLUSHED_PATH);
     }
 
     private StreamBench() {
@@ -81,15 +84,18 @@ final class StreamBench {
         List<Double> overRef = HelloBench.ratios(mibs.get("JWSGI"), mibs.get("WriteListener servlet"));
         List<Double> overFlux = HelloBench.ratios(mibs.get("JWSGI"), mibs.get("WebFlux"));
         List<Double> nonBlocking = HelloBench.ratios(mibs.get(NON_BLOCKING), mibs.get("WriteListener servlet"));
+        List<Double> overFlushed = HelloBench.ratios(mibs.get("JWSGI"), mibs.get(FLUSHED));
         long[] h = heap.get("JWSGI");
         long[] r = heap.get("WriteListener servlet");
         Results.row(NAME, b.container, (chunk >> 10) + " KiB", Stats.range(mibs.get("WriteListener servlet"), "%.0f"),
                 Stats.range(mibs.get("WebFlux"), "%.0f"), Stats.range(mibs.get("JWSGI"), "%.0f"),
                 Stats.ratio(overRef), Stats.ratio(overFlux), heapRange(r), heapRange(h),
-                Stats.range(mibs.get(NON_BLOCKING), "%.0f"), Stats.ratio(nonBlocking), heapRange(heap.get(NON_BLOCKING)));
+                Stats.range(mibs.get(NON_BLOCKING), "%.0f"), Stats.ratio(nonBlocking), heapRange(heap.get(NON_BLOCKING)),
+                Stats.range(mibs.get(FLUSHED), "%.0f"), Stats.ratio(overFlushed));
         Results.samples(NAME, b.container, (chunk >> 10) + " KiB: JWSGI / WriteListener", overRef);
         Results.samples(NAME, b.container, (chunk >> 10) + " KiB: JWSGI / WebFlux", overFlux);
         Results.samples(NAME, b.container, (chunk >> 10) + " KiB: JWSGI non-blocking=true / WriteListener", nonBlocking);
+        Results.samples(NAME, b.container, (chunk >> 10) + " KiB: JWSGI / WriteListener flushing each chunk", overFlushed);
         if (PROFILE) {
             for (String v : variants) {
                 Results.note(NAME, Stats.format("- %s, %d KiB chunks, %s: server JVM CPU %s µs per MiB, %s context switches per MiB",
