@@ -53,7 +53,8 @@ class RedeployIT {
             host.stop();
             TOMCAT_LOADER.removeHandler(tomcatLeakWarnings);
         }
-        assertThat(leakWarnings).as("Tomcat's leak warnings on %s", Container.name()).isEmpty();
+        assertThat(leakWarnings.stream().filter(w -> !containerThreadIdleAgain(w)))
+                .as("Tomcat's leak warnings on %s", Container.name()).isEmpty();
         // and every WAR's class loader can be collected
         awaitCollected(loaders);
     }
@@ -124,6 +125,17 @@ class RedeployIT {
             throw new IllegalStateException("system property jwsgi.sample.war must name the sample WAR; run through mvn verify");
         }
         return Path.of(file);
+    }
+
+    /**
+     * Whether a warning names one of Tomcat's own request threads whose stack, printed with the
+     * warning, shows it back in its pool waiting for work, with no frame of the bridge or the
+     * application: a container thread that was finishing an exchange (the cut of a stream, which
+     * Tomcat completes itself once the context stops) when Tomcat checked, not a thread left behind.
+     * The class loaders and threads are checked on their own.
+     */
+    private static boolean containerThreadIdleAgain(String warning) {
+        return warning.contains("http-nio-") && warning.contains("TaskQueue.take") && !warning.contains("io.jwsgi");
     }
 
     /** Collects the WARNING records of a logger (Tomcat names leaked threads and ThreadLocals there). */
