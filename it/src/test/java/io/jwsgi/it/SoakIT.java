@@ -41,6 +41,8 @@ class SoakIT {
 
     private static final long SECONDS = Long.getLong("soak.seconds", 20);
     private static final int CLIENTS = 8;
+    /** {@code -Dsoak.non-blocking=true} serves the mix with the servlet's {@code non-blocking=true}. */
+    private static final boolean NON_BLOCKING = Boolean.getBoolean("soak.non-blocking");
     private static final int BRIDGE_POOL = 16;
     private static final int CONTAINER_POOL = 24;
     private static final long HEAP_TOLERANCE = 32L << 20;
@@ -56,7 +58,7 @@ class SoakIT {
     @RegisterExtension
     static final ContainerExtension server = new ContainerExtension(new Deployment().maxThreads(CONTAINER_POOL)
             .servlet("", "/*", servlet, "async-timeout", Long.toString(ASYNC_TIMEOUT_MILLIS),
-                    "pool-size", Integer.toString(BRIDGE_POOL)));
+                    "pool-size", Integer.toString(BRIDGE_POOL), "non-blocking", Boolean.toString(NON_BLOCKING)));
 
     /** The kinds of traffic, with their weights in the mix. */
     enum Kind {
@@ -202,7 +204,8 @@ class SoakIT {
     }
 
     private static void report(Tally tally, long warmUpRequests, int threadsBefore, long heapBefore) throws IOException {
-        StringBuilder b = new StringBuilder("soak on ").append(server.name()).append(": ").append(SECONDS)
+        StringBuilder b = new StringBuilder("soak on ").append(server.name()).append(NON_BLOCKING ? " (non-blocking=true)" : "")
+                .append(": ").append(SECONDS)
                 .append(" s, ").append(CLIENTS).append(" clients, ").append(tally.total()).append(" requests (");
         for (Kind k : Kind.values()) {
             LongAdder n = tally.counts.get(k);
