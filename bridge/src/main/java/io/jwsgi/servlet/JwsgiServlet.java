@@ -13,15 +13,19 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Serves a JWSGI {@link Application} on a Servlet 6 container, through Servlet async I/O.
@@ -74,12 +78,18 @@ import java.util.concurrent.TimeoutException;
  * writes each chunk only when the container says the client can take it. No container thread
  * waits on the application (with {@code non-blocking=true}, container threads run it, briefly), and
  * none is held while a response sleeps or a client is slow.
+ *
+ * <p>On Tomcat, {@code init} logs a warning for each connector that reuses its request processors
+ * ({@code processorCache} other than {@code 0}; Tomcat's default is 200), found through Tomcat's
+ * MBeans: Tomcat then loses an occasional request when writes from threads of the application's own
+ * and clients leaving mid-stream coincide (RELIABILITY.md, section 7).
  */
 public class JwsgiServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     /** How long {@link #destroy()} waits at most for the container to complete ended exchanges. */
     private static final long CONTAINER_END_WAIT_MILLIS = 1000;
+    private static final Logger LOG = Logger.getLogger(JwsgiServlet.class.getName());
 
     private transient Application application;
     /** The application as the pumps call it: {@link #application}, or with non-blocking=true its {@link NonBlocking} view. */
@@ -134,6 +144,11 @@ public class JwsgiServlet extends HttpServlet {
             throw new ServletException(e.getMessage(), e);
         }
         served = nonBlocking ? new NonBlocking(application) : application;
+        List<String> reusing = TomcatConnectors.reusingProcessors(getServletContext().getServerInfo(),
+                ManagementFactory.getPlatformMBeanServer());
+        if (!reusing.isEmpty()) {
+            LOG.log(Level.WARNING, TomcatConnectors.advice(getServletName(), reusing));
+        }
         log("JWSGI serving " + application.getClass().getName() + " (threads " + mode.name().toLowerCase(Locale.ROOT)
                 + ", async-timeout " + (timeout == 0 ? "none" : timeout + " ms")
                 + (nonBlocking ? ", non-blocking" : "") + ")");

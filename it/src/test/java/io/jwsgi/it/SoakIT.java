@@ -36,6 +36,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * is checked; afterwards every body was closed exactly once, nothing is in flight, and the thread
  * count and heap are back near their level before the load. {@code -Dsoak.seconds=N} sets the
  * length (20 s by default; the {@code soak} profile runs only this test, 300 s).
+ *
+ * <p>Tomcat runs with its connector's {@code processorCache} at 0, as RELIABILITY.md section 7
+ * advises: with Tomcat's default (200), Tomcat itself loses a few requests of this mix.
+ * {@code -Dsoak.processor-cache=200} shows it (the test then fails on Tomcat).
  */
 class SoakIT {
 
@@ -43,6 +47,7 @@ class SoakIT {
     private static final int CLIENTS = 8;
     /** {@code -Dsoak.non-blocking=true} serves the mix with the servlet's {@code non-blocking=true}. */
     private static final boolean NON_BLOCKING = Boolean.getBoolean("soak.non-blocking");
+    private static final String PROCESSOR_CACHE = System.getProperty("soak.processor-cache", "0");
     private static final int BRIDGE_POOL = 16;
     private static final int CONTAINER_POOL = 24;
     private static final long HEAP_TOLERANCE = 32L << 20;
@@ -57,6 +62,7 @@ class SoakIT {
 
     @RegisterExtension
     static final ContainerExtension server = new ContainerExtension(new Deployment().maxThreads(CONTAINER_POOL)
+            .tomcatConnector("processorCache", PROCESSOR_CACHE)
             .servlet("", "/*", servlet, "async-timeout", Long.toString(ASYNC_TIMEOUT_MILLIS),
                     "pool-size", Integer.toString(BRIDGE_POOL), "non-blocking", Boolean.toString(NON_BLOCKING)));
 
@@ -93,12 +99,11 @@ class SoakIT {
         // when clients run the mix for the soak's length
         Tally tally = run(Duration.ofSeconds(SECONDS));
 
-        // then every answer was right; on Tomcat alone, a request may rarely be lost to its race
-        // between I/O on non-container threads and clients leaving (RELIABILITY.md section 7)
+        // then every request was answered, and answered right
         assertThat(tally.wrong).as("wrong answers on %s (of %s requests)", server.name(), tally.total()).isEmpty();
-        long tolerated = isTomcat() ? Math.max(5, tally.total() / 500) : 0;
         assertThat(tally.lost.get()).as("requests lost (closed unanswered, a 500 for a request that succeeds, or stalled) on %s"
-                + " (of %s requests): %s", server.name(), tally.total(), tally.lostKinds).isLessThanOrEqualTo(tolerated);
+                + " (of %s requests, processorCache %s on Tomcat): %s", server.name(), tally.total(), PROCESSOR_CACHE,
+                tally.lostKinds).isZero();
         // and every body was closed exactly once, and nothing is in flight or busy
         awaitQuiet();
         assertThat(apps.closedTwice.get()).as("bodies closed more than once on %s", server.name()).isZero();
@@ -205,6 +210,7 @@ class SoakIT {
 
     private static void report(Tally tally, long warmUpRequests, int threadsBefore, long heapBefore) throws IOException {
         StringBuilder b = new StringBuilder("soak on ").append(server.name()).append(NON_BLOCKING ? " (non-blocking=true)" : "")
+                .append(isTomcat() ? " (processorCache=" + PROCESSOR_CACHE + ")" : "")
                 .append(": ").append(SECONDS)
                 .append(" s, ").append(CLIENTS).append(" clients, ").append(tally.total()).append(" requests (");
         for (Kind k : Kind.values()) {

@@ -29,7 +29,9 @@ import org.junit.jupiter.api.Test;
  * either on the container's thread (inside {@code onWritePossible}) or on a thread of its own (the
  * Servlet spec allows both), while some clients leave mid-stream and others make fresh small requests. It
  * measures how many of the small requests Tomcat loses (closes before any answer, or answers with
- * another exchange's 500) in each case; RELIABILITY.md section 7 quotes the figures. Runs only on
+ * another exchange's 500) in each case, and a third time with writes on the servlet's own threads
+ * and the connector's {@code processorCache} at 0 (no request processor reused for a later
+ * connection), which must lose none; RELIABILITY.md section 7 quotes the figures. Runs only on
  * the Tomcat executions and only when {@code -Drace.seconds=N} is given (the {@code soak} profile
  * gives 60).
  */
@@ -41,20 +43,25 @@ class TomcatPoolThreadWritesIT {
 
     @Test
     @SuppressWarnings("deprecation") // Context.addServletMappingDecoded: the one call both Tomcat 10.1 and 11 have
-    void writesOnContainerThreadsLoseNothingAndTheFiguresOfWritesOnOwnThreadsAreReported() throws Exception {
+    void writesOnContainerThreadsOrWithoutProcessorReuseLoseNothingAndTheFiguresOfWritesOnOwnThreadsAreReported()
+            throws Exception {
         String container = System.getProperty(Container.PROPERTY, "");
         assumeTrue(container.startsWith("tomcat") && SECONDS > 0, "Tomcat only, with -Drace.seconds=N");
 
-        Tally onContainer = run(false);
-        Tally onOwnThreads = run(true);
+        Tally onContainer = run(false, "200");
+        Tally onOwnThreads = run(true, "200");
+        Tally onOwnThreadsNoReuse = run(true, "0");
 
         String report = "plain async servlet on " + container + ", " + SECONDS + " s each, " + CLIENTS + " clients:\n"
                 + "  writes on the container's thread: " + onContainer + "\n"
-                + "  writes on the servlet's own threads: " + onOwnThreads + "\n";
+                + "  writes on the servlet's own threads: " + onOwnThreads + "\n"
+                + "  writes on the servlet's own threads, processorCache=0: " + onOwnThreadsNoReuse + "\n";
         System.out.print(report);
         Files.writeString(Path.of("target", "race-" + container + ".txt"), report, StandardCharsets.UTF_8);
         assertThat(onContainer.lost.get()).as("requests lost with writes on the container's thread: %s", onContainer)
                 .isZero();
+        assertThat(onOwnThreadsNoReuse.lost.get())
+                .as("requests lost with writes on own threads and processorCache=0: %s", onOwnThreadsNoReuse).isZero();
         assertThat(onOwnThreads.answered.get()).as("the own-threads run served requests").isPositive();
     }
 
@@ -73,7 +80,7 @@ class TomcatPoolThreadWritesIT {
     }
 
     @SuppressWarnings("deprecation")
-    private static Tally run(boolean ownThreads) throws Exception {
+    private static Tally run(boolean ownThreads, String processorCache) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(16);
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(Files.createTempDirectory("tomcat-race").toString());
@@ -81,6 +88,8 @@ class TomcatPoolThreadWritesIT {
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
         connector.setProperty("maxThreads", "24");
+        // 200 is Tomcat's default: a finished exchange's processor serves a later connection.
+        connector.setProperty("processorCache", processorCache);
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", null);

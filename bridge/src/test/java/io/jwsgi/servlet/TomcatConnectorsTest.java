@@ -1,0 +1,112 @@
+package io.jwsgi.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import javax.management.Attribute;
+import javax.management.AttributeList;
+import javax.management.AttributeNotFoundException;
+import javax.management.DynamicMBean;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanInfo;
+import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.Test;
+
+class TomcatConnectorsTest {
+
+    private static final String TOMCAT = "Apache Tomcat/11.0.27";
+    private final MBeanServer mbeans = MBeanServerFactory.newMBeanServer();
+
+    /**
+     * Read-only attributes named as Tomcat names those of its protocol handlers' MBeans (the
+     * getter's name, first letter in lower case: {@code processorCache}).
+     */
+    private static final class Bean implements DynamicMBean {
+        private final Map<String, Object> attributes;
+
+        Bean(Map<String, Object> attributes) {
+            this.attributes = attributes;
+        }
+
+        @Override
+        public Object getAttribute(String name) throws AttributeNotFoundException {
+            if (!attributes.containsKey(name)) {
+                throw new AttributeNotFoundException(name);
+            }
+            return attributes.get(name);
+        }
+
+        @Override
+        public void setAttribute(Attribute attribute) {
+            throw new UnsupportedOperationException("read-only");
+        }
+
+        @Override
+        public AttributeList getAttributes(String[] names) {
+            return new AttributeList();
+        }
+
+        @Override
+        public AttributeList setAttributes(AttributeList list) {
+            return new AttributeList();
+        }
+
+        @Override
+        public Object invoke(String action, Object[] params, String[] signature) {
+            throw new UnsupportedOperationException(action);
+        }
+
+        @Override
+        public MBeanInfo getMBeanInfo() {
+            return new MBeanInfo(Bean.class.getName(), "test", new MBeanAttributeInfo[0], null, null, null);
+        }
+    }
+
+    private void register(String name, Map<String, Object> attributes) throws Exception {
+        mbeans.registerMBean(new Bean(attributes), new ObjectName(name));
+    }
+
+    @Test
+    void aTomcatConnectorWithTheDefaultProcessorCacheIsNamedWithItsPortAndValue() throws Exception {
+        register("Tomcat:type=ProtocolHandler,port=8080", Map.of("processorCache", 200));
+
+        List<String> found = TomcatConnectors.reusingProcessors(TOMCAT, mbeans);
+
+        assertThat(found).containsExactly("port 8080 (processorCache=200)");
+        assertThat(TomcatConnectors.advice("app", found))
+                .contains("JwsgiServlet app", "port 8080 (processorCache=200)", "Expected processorCache=\"0\"",
+                        "RELIABILITY.md");
+    }
+
+    @Test
+    void connectorsWithoutProcessorReuseAndMBeansWithoutTheAttributeAreNotNamed() throws Exception {
+        register("Catalina:type=ProtocolHandler,port=8080", Map.of("processorCache", 0));
+        register("Catalina:type=ProtocolHandler,port=8443", Map.of("processorCache", -1));
+        register("Catalina:type=ProtocolHandler,port=8009", Map.of("name", "ajp"));
+        register("Catalina:type=Connector,port=8081", Map.of("processorCache", 200));
+
+        assertThat(TomcatConnectors.reusingProcessors(TOMCAT, mbeans))
+                .containsExactly("port 8443 (processorCache=-1)");
+    }
+
+    @Test
+    void aConnectorOnAnAutomaticPortIsNamedByThePortItListensOn() throws Exception {
+        register("Tomcat:type=ProtocolHandler,port=auto-1,address=\"127.0.0.1\"",
+                Map.of("processorCache", 200, "localPort", 41234));
+        register("Tomcat:type=ProtocolHandler,port=auto-2", Map.of("processorCache", 200, "localPort", -1));
+
+        assertThat(TomcatConnectors.reusingProcessors(TOMCAT, mbeans))
+                .containsExactlyInAnyOrder("port 41234 (processorCache=200)", "port auto-2 (processorCache=200)");
+    }
+
+    @Test
+    void otherContainersAreNotAsked() throws Exception {
+        register("Tomcat:type=ProtocolHandler,port=8080", Map.of("processorCache", 200));
+
+        assertThat(TomcatConnectors.reusingProcessors("jetty/12.1.14", mbeans)).isEmpty();
+        assertThat(TomcatConnectors.reusingProcessors(null, mbeans)).isEmpty();
+    }
+}
