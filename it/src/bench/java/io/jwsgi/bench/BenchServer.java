@@ -61,6 +61,14 @@ interface BenchServer {
     /** The port on 127.0.0.1. */
     int port();
 
+    /**
+     * A second port serving the same mounts with a container default that the main port changes
+     * as README advises (Tomcat: {@code processorCache} 200 instead of 0), or -1 when there is none.
+     */
+    default int defaultsPort() {
+        return -1;
+    }
+
     /** The bytes the container buffers per response on its own: its output buffer(s). */
     int bufferBytes();
 

@@ -8,7 +8,10 @@ import java.util.Map;
 /**
  * Scenario 1: hello world, 64 connections, wrk. The sync servlet, the async servlet, WebFlux and
  * the bridge (as deployed by default, and with {@code non-blocking=true}) take turns, the starting
- * one rotating each round; ratios are taken within a round.
+ * one rotating each round; ratios are taken within a round. On a container with a
+ * {@linkplain BenchServer#defaultsPort() defaults port} (Tomcat with its default
+ * {@code processorCache}), the async servlet and the bridge take turns there too, and a note gives
+ * what the advised setting costs or gains.
  */
 final class HelloBench {
 
@@ -17,6 +20,7 @@ final class HelloBench {
     /** The bridge with {@code non-blocking=true}: the turn runs on the container's thread. */
     static final String NON_BLOCKING = "JWSGI, non-blocking=true";
     static final String NON_BLOCKING_PATH = "/nb/hello";
+    private static final String ON_DEFAULTS = ", container defaults";
     private static final Map<String, String> PATHS = new LinkedHashMap<>();
 
     static {
@@ -31,9 +35,16 @@ final class HelloBench {
     }
 
     static void run(Bench b) throws Exception {
-        List<String> variants = new ArrayList<>(PATHS.keySet());
+        Map<String, String> urls = new LinkedHashMap<>();
+        PATHS.forEach((v, path) -> urls.put(v, b.url(path)));
+        if (b.server.defaultsPort() > 0) {
+            for (String v : List.of("async servlet", "JWSGI")) {
+                urls.put(v + ON_DEFAULTS, "http://127.0.0.1:" + b.server.defaultsPort() + PATHS.get(v));
+            }
+        }
+        List<String> variants = new ArrayList<>(urls.keySet());
         for (String v : variants) {
-            b.wrk.run(b.url(PATHS.get(v)), CONNECTIONS, b.settings.helloWarmup());
+            b.wrk.run(urls.get(v), CONNECTIONS, b.settings.helloWarmup());
         }
         Map<String, List<Double>> rps = new LinkedHashMap<>();
         variants.forEach(v -> rps.put(v, new ArrayList<>()));
@@ -52,7 +63,7 @@ final class HelloBench {
                 String v = variants.get((i + round) % variants.size());
                 long switchesBefore = profile ? Cpus.contextSwitches() : 0;
                 long cpuBefore = Cpus.processCpuNanos();
-                Wrk.Run run = b.wrk.run(b.url(PATHS.get(v)), CONNECTIONS, b.settings.helloSeconds());
+                Wrk.Run run = b.wrk.run(urls.get(v), CONNECTIONS, b.settings.helloSeconds());
                 if (profile) {
                     cpu.get(v).add((Cpus.processCpuNanos() - cpuBefore) / 1000.0 / run.requests());
                     switches.get(v).add((Cpus.contextSwitches() - switchesBefore) / (double) run.requests());
@@ -76,6 +87,14 @@ final class HelloBench {
         Results.samples(NAME, b.container, "JWSGI / sync servlet", overSync);
         Results.samples(NAME, b.container, "JWSGI / WebFlux", overFlux);
         Results.samples(NAME, b.container, "JWSGI non-blocking=true / async servlet", nonBlocking);
+        if (urls.containsKey("JWSGI" + ON_DEFAULTS)) {
+            for (String v : List.of("async servlet", "JWSGI")) {
+                Results.note(NAME, Stats.format("- %s, %s: %s req/s with the advised processorCache=\"0\", %s req/s with"
+                        + " Tomcat's default (200) on a second connector; advised ÷ default %s", b.container, v,
+                        Stats.range(rps.get(v), "%.0f"), Stats.range(rps.get(v + ON_DEFAULTS), "%.0f"),
+                        Stats.ratio(ratios(rps.get(v), rps.get(v + ON_DEFAULTS)))));
+            }
+        }
         if (profile) {
             for (String v : variants) {
                 Results.note(NAME, Stats.format("- %s, %s: server JVM CPU %s µs per request, %s context switches per request",

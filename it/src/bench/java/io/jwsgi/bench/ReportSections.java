@@ -34,7 +34,10 @@ final class ReportSections {
                 .append(" servlet as deployed by default: the container's `onWritePossible` hands the application to the")
                 .append(" bridge's threads. The last column is the same servlet with `non-blocking=true` (SPEC.md §5), for")
                 .append(" applications that never block: the application runs on the container's thread, saving that")
-                .append(" hand-off (see the analysis).\n\n");
+                .append(" hand-off (see the analysis). Tomcat runs with `processorCache=\"0\"`, as README advises (a")
+                .append(" request processor is then built per request instead of reused); the async servlet and JWSGI")
+                .append(" also take turns on a second connector with Tomcat's default (200), and the notes under the table")
+                .append(" give what the setting costs.\n\n");
         table("hello", "| container | sync servlet req/s | async servlet req/s | WebFlux req/s | JWSGI req/s"
                 + " | JWSGI ÷ async servlet | JWSGI ÷ sync servlet | JWSGI ÷ WebFlux | JWSGI non-blocking=true ÷ async servlet |");
         Charts.boxes(charts.resolve("hello.png"), "Hello world: JWSGI throughput ÷ reference, per round", "ratio",

@@ -12,11 +12,16 @@ import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.util.ServerInfo;
 
-/** Tomcat 11, NIO HTTP/1.1 connector, 200 threads, maxConnections raised for 10,000 parked requests. */
+/**
+ * Tomcat 11, NIO HTTP/1.1 connector, 200 threads, maxConnections raised for 10,000 parked requests,
+ * {@code processorCache="0"} as README advises; a second connector with Tomcat's default
+ * {@code processorCache} (200) serves the same context, for the hello scenario's comparison.
+ */
 public final class TomcatBenchServer implements BenchServer {
 
     private Tomcat tomcat;
     private Connector connector;
+    private Connector defaults;
     private Path baseDir;
 
     @Override
@@ -25,18 +30,10 @@ public final class TomcatBenchServer implements BenchServer {
         Files.createDirectories(baseDir.resolve("webapps"));
         tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
-        connector = new Connector("HTTP/1.1");
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        connector.setProperty("maxThreads", "200");
-        connector.setProperty("minSpareThreads", "8");
-        connector.setProperty("acceptCount", "4096");
-        // The default 8192 would refuse part of the 10,000 parked requests.
-        connector.setProperty("maxConnections", Integer.toString(MAX_CONNECTIONS));
-        connector.setProperty("maxKeepAliveRequests", "-1");
-        connector.setProperty("keepAliveTimeout", Integer.toString(IDLE_SECONDS * 1000));
-        connector.setProperty("connectionTimeout", Integer.toString(IDLE_SECONDS * 1000));
+        connector = connector("0");
+        defaults = connector("200");
         tomcat.setConnector(connector);
+        tomcat.getService().addConnector(defaults);
         Context context = tomcat.addContext("", Files.createDirectories(baseDir.resolve("docs")).toString());
         int n = 0;
         for (Mount m : mounts) {
@@ -49,9 +46,30 @@ public final class TomcatBenchServer implements BenchServer {
         tomcat.start();
     }
 
+    private static Connector connector(String processorCache) {
+        Connector c = new Connector("HTTP/1.1");
+        c.setPort(0);
+        c.setProperty("address", "127.0.0.1");
+        c.setProperty("maxThreads", "200");
+        c.setProperty("minSpareThreads", "8");
+        c.setProperty("acceptCount", "4096");
+        // The default 8192 would refuse part of the 10,000 parked requests.
+        c.setProperty("maxConnections", Integer.toString(MAX_CONNECTIONS));
+        c.setProperty("maxKeepAliveRequests", "-1");
+        c.setProperty("keepAliveTimeout", Integer.toString(IDLE_SECONDS * 1000));
+        c.setProperty("connectionTimeout", Integer.toString(IDLE_SECONDS * 1000));
+        c.setProperty("processorCache", processorCache);
+        return c;
+    }
+
     @Override
     public int port() {
         return connector.getLocalPort();
+    }
+
+    @Override
+    public int defaultsPort() {
+        return defaults.getLocalPort();
     }
 
     @Override
@@ -62,7 +80,7 @@ public final class TomcatBenchServer implements BenchServer {
 
     @Override
     public String describe() {
-        return ServerInfo.getServerInfo() + ", NIO HTTP/1.1 connector, maxThreads 200, maxConnections "
+        return ServerInfo.getServerInfo() + ", NIO HTTP/1.1 connector, processorCache 0, maxThreads 200, maxConnections "
                 + MAX_CONNECTIONS + ", socket.appWriteBufSize " + connector.getProperty("socket.appWriteBufSize")
                 + " B, response buffer 8192 B";
     }
