@@ -79,10 +79,10 @@ import java.util.logging.Logger;
  * waits on the application (with {@code non-blocking=true}, container threads run it, briefly), and
  * none is held while a response sleeps or a client is slow.
  *
- * <p>On Tomcat, {@code init} logs a warning for each connector that reuses its request processors
- * ({@code processorCache} other than {@code 0}; Tomcat's default is 200), found through Tomcat's
- * MBeans: Tomcat then loses an occasional request when writes from threads of the application's own
- * and clients leaving mid-stream coincide (RELIABILITY.md, section 7).
+ * <p>On Tomcat, {@code init} logs a notice (INFO) naming each connector that reuses its request
+ * processors ({@code processorCache} other than {@code 0}; Tomcat's default is 200), found through
+ * Tomcat's MBeans: Tomcat then loses an occasional request when writes from threads not its own and
+ * clients leaving mid-stream coincide (RELIABILITY.md, section 7).
  */
 public class JwsgiServlet extends HttpServlet {
 
@@ -147,7 +147,7 @@ public class JwsgiServlet extends HttpServlet {
         List<String> reusing = TomcatConnectors.reusingProcessors(getServletContext().getServerInfo(),
                 ManagementFactory.getPlatformMBeanServer());
         if (!reusing.isEmpty()) {
-            LOG.log(Level.WARNING, TomcatConnectors.advice(getServletName(), reusing));
+            LOG.log(Level.INFO, TomcatConnectors.advice(getServletName(), reusing));
         }
         log("JWSGI serving " + application.getClass().getName() + " (threads " + mode.name().toLowerCase(Locale.ROOT)
                 + ", async-timeout " + (timeout == 0 ? "none" : timeout + " ms")

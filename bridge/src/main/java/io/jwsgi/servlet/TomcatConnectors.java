@@ -13,8 +13,9 @@ import javax.management.ObjectName;
  * from its own threads (after every wake, and always unless {@code non-blocking=true}) while a
  * client leaves mid-stream, Tomcat then occasionally closes an unrelated fresh connection
  * unanswered, or answers it with another exchange's 500. A plain servlet writing from its own
- * threads does the same; with {@code processorCache="0"} neither loses anything (RELIABILITY.md,
- * section 7). Nothing here changes the connector: it only lets the servlet say so at start.
+ * threads does the same; with {@code processorCache="0"} neither loses anything, at the price of
+ * a processor built per request (RELIABILITY.md, section 7). Nothing here changes the connector:
+ * it only lets the servlet say so at start.
  */
 final class TomcatConnectors {
 
@@ -66,12 +67,13 @@ final class TomcatConnectors {
         }
     }
 
-    /** The warning the servlet logs at start for the connectors {@link #reusingProcessors} found. */
+    /** The notice the servlet logs at start for the connectors {@link #reusingProcessors} found. */
     static String advice(String servletName, List<String> connectors) {
         return "JwsgiServlet " + servletName + ": Tomcat connector " + String.join(", ", connectors)
                 + " reuses request processors across connections; with writes from the bridge's threads,"
-                + " Tomcat may close a fresh connection unanswered (or answer it with another exchange's 500)"
-                + " when another client leaves mid-stream. Expected processorCache=\"0\" on the <Connector>"
+                + " Tomcat may now and then close a fresh connection unanswered (or answer it with another"
+                + " exchange's 500) when another client leaves mid-stream. processorCache=\"0\" on the <Connector>"
+                + " prevents it, at the cost of a processor built per request; non-blocking=true makes it rarer"
                 + " (see RELIABILITY.md, section 7)";
     }
 }

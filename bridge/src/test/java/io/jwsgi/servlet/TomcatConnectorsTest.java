@@ -77,8 +77,8 @@ class TomcatConnectorsTest {
 
         assertThat(found).containsExactly("port 8080 (processorCache=200)");
         assertThat(TomcatConnectors.advice("app", found))
-                .contains("JwsgiServlet app", "port 8080 (processorCache=200)", "Expected processorCache=\"0\"",
-                        "RELIABILITY.md");
+                .contains("JwsgiServlet app", "port 8080 (processorCache=200)", "processorCache=\"0\" on the <Connector>",
+                        "cost", "RELIABILITY.md");
     }
 
     @Test

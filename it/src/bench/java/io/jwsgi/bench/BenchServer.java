@@ -62,10 +62,10 @@ interface BenchServer {
     int port();
 
     /**
-     * A second port serving the same mounts with a container default that the main port changes
-     * as README advises (Tomcat: {@code processorCache} 200 instead of 0), or -1 when there is none.
+     * A second port serving the same mounts with one connector setting changed (Tomcat:
+     * {@code processorCache="0"}), or -1 when there is none.
      */
-    default int defaultsPort() {
+    default int variantPort() {
         return -1;
     }
 

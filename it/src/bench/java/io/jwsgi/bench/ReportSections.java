@@ -34,10 +34,10 @@ final class ReportSections {
                 .append(" servlet as deployed by default: the container's `onWritePossible` hands the application to the")
                 .append(" bridge's threads. The last column is the same servlet with `non-blocking=true` (SPEC.md §5), for")
                 .append(" applications that never block: the application runs on the container's thread, saving that")
-                .append(" hand-off (see the analysis). Tomcat runs with `processorCache=\"0\"`, as README advises (a")
-                .append(" request processor is then built per request instead of reused); the async servlet and JWSGI")
-                .append(" also take turns on a second connector with Tomcat's default (200), and the notes under the table")
-                .append(" give what the setting costs.\n\n");
+                .append(" hand-off (see the analysis). On Tomcat the async servlet and JWSGI also take turns on a second")
+                .append(" connector with `processorCache=\"0\"` (no request lost to Tomcat's race, RELIABILITY.md §7; a")
+                .append(" request processor is then built per request instead of reused); the notes under the table give")
+                .append(" what that costs.\n\n");
         table("hello", "| container | sync servlet req/s | async servlet req/s | WebFlux req/s | JWSGI req/s"
                 + " | JWSGI ÷ async servlet | JWSGI ÷ sync servlet | JWSGI ÷ WebFlux | JWSGI non-blocking=true ÷ async servlet |");
         Charts.boxes(charts.resolve("hello.png"), "Hello world: JWSGI throughput ÷ reference, per round", "ratio",
@@ -121,7 +121,10 @@ final class ReportSections {
                 .append(" and with the wait done by `async.sleep` plus a timer calling `async.wake`. This part runs on")
                 .append(" **Java 25** (Temurin), since virtual threads need Java 21+; 3 s warm-up, 5 s per run. A fourth")
                 .append(" variant answers at once (JWSGI hello world on the same 1,000 connections): the most this machine")
-                .append(" served in that round at all, the CPU ceiling, which the last column divides by.\n\n");
+                .append(" served in that round at all, the CPU ceiling, which the last column divides by. The")
+                .append(" virtual-thread scheduler runs with parallelism 2 (`-Djdk.virtualThreadScheduler.parallelism=2`,")
+                .append(" what the JVM chooses by itself on this 2-core machine): pinned to one CPU, the server JVM would")
+                .append(" otherwise choose 1 (see the analysis).\n\n");
         table("blocking", "| container | variant | req/s | ÷ Little's-law limit (10,000/s) | ÷ no-wait ceiling of the same round |");
         Charts.boxes(charts.resolve("blocking.png"), "Blocking app: throughput ÷ Little's-law limit, per round",
                 "share of 10,000 req/s", byContainer("blocking"), Map.of("0.9", 0.9));

@@ -42,8 +42,6 @@ public final class TomcatContainer implements Container {
         if (deployment.idleTimeoutMillis() > 0) {
             connector.setProperty("connectionTimeout", Long.toString(deployment.idleTimeoutMillis()));
         }
-        // As README advises: no request processor reused by a later connection (RELIABILITY.md section 7).
-        connector.setProperty("processorCache", "0");
         deployment.tomcatConnector().forEach(connector::setProperty);
         connector.addUpgradeProtocol(new Http2Protocol());
         tomcat.setConnector(connector);

@@ -40,8 +40,6 @@ public final class TomcatLiveHost implements LiveHost {
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
         connector.setProperty("maxThreads", "24");
-        // As README advises: no request processor reused by a later connection (RELIABILITY.md section 7).
-        connector.setProperty("processorCache", "0");
         tomcat.setConnector(connector);
         // No default web.xml: it declares the JSP servlet, whose classes (Jasper) are not here.
         tomcat.setAddDefaultWebXmlToWebapp(false);
