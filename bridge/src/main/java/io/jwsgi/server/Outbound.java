@@ -6,8 +6,7 @@ import java.util.logging.Logger;
 
 /**
  * The bytes between the application and the channel: at most one chunk waiting to be written, a
- * flush owed after it (none after the chunk that reaches {@code Content-Length}: the completion
- * that follows sends it), the head that must precede both, and the {@code Content-Length} cap.
+ * flush owed after it, the head that must precede both, and the {@code Content-Length} cap.
  * Confined to the thread running the pump; the pump owns all concurrency.
  */
 final class Outbound {
@@ -75,8 +74,7 @@ final class Outbound {
                 sendHead(channel);
                 byte[] data = chunk;
                 chunk = null;
-                // The chunk that reaches Content-Length is followed by complete(), which flushes.
-                flushOwed = !lengthReached();
+                flushOwed = true;
                 channel.write(data);
                 sent += data.length;
             } else {

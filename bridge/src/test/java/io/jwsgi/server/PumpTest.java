@@ -401,18 +401,6 @@ class PumpTest {
     }
 
     @Test
-    void theChunkThatCompletesTheContentLengthIsSentByTheCompletionNotAFlushOfItsOwn() {
-        Body body = new Body(2, i -> bytes(new String[] {"ab", "cd"}[i]));
-        Pump pump = open(new Fixed(body, List.of(new Header("Content-Length", "4"))));
-        pump.onWritePossible();
-        runTurns();
-
-        assertThat(channel.events).as("a flush after each chunk but the last, which complete() sends")
-                .containsExactly("head 200", "write ab", "flush", "write cd", "complete");
-        assertThat(body.closes).hasValue(1);
-    }
-
-    @Test
     void bodyShortOfItsContentLengthCutsTheConnection() {
         Body body = new Body(1, i -> bytes("abc"));
         Pump pump = open(new Fixed(body, List.of(new Header("Content-Length", "10"))));
