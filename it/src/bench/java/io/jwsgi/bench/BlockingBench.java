@@ -38,15 +38,28 @@ final class BlockingBench {
         }
         Map<String, List<Double>> share = new LinkedHashMap<>();
         Map<String, List<Double>> rps = new LinkedHashMap<>();
+        // The server JVM's CPU time over the run's wall time: 1.0 is all of the one CPU it is pinned to.
+        Map<String, List<Double>> busy = new LinkedHashMap<>();
+        Map<String, List<Double>> cpuPerRequest = new LinkedHashMap<>();
+        Map<String, List<Double>> switchesPerRequest = new LinkedHashMap<>();
         variants.forEach(v -> {
+            switchesPerRequest.put(v, new ArrayList<>());
             share.put(v, new ArrayList<>());
             rps.put(v, new ArrayList<>());
+            busy.put(v, new ArrayList<>());
+            cpuPerRequest.put(v, new ArrayList<>());
         });
         List<String> problems = new ArrayList<>();
         for (int round = 0; round < b.settings.pairs(); round++) {
             for (int i = 0; i < variants.size(); i++) {
                 String v = variants.get((i + round) % variants.size());
+                long switchesBefore = Cpus.contextSwitches();
+                long cpuBefore = Cpus.processCpuNanos();
                 Wrk.Run run = b.wrk.run(b.url(PATHS.get(v)), IN_FLIGHT, b.settings.blockingSeconds());
+                long cpu = Cpus.processCpuNanos() - cpuBefore;
+                busy.get(v).add(cpu / (run.micros() * 1000.0));
+                cpuPerRequest.get(v).add(cpu / 1000.0 / Math.max(1, run.requests()));
+                switchesPerRequest.get(v).add((Cpus.contextSwitches() - switchesBefore) / (double) Math.max(1, run.requests()));
                 if (run.errors() + run.non2xx() > 0) {
                     problems.add(v + ": " + run.errors() + " socket errors, " + run.non2xx() + " non-2xx");
                 }
@@ -60,6 +73,11 @@ final class BlockingBench {
             Results.row(NAME, b.container + " (Java " + Runtime.version().feature() + ")", v,
                     Stats.range(rps.get(v), "%.0f"), Stats.ratio(share.get(v)), Stats.ratio(HelloBench.ratios(rps.get(v), ceiling)));
             Results.samples(NAME, b.container, v, share.get(v));
+        }
+        for (String v : variants) {
+            Results.note(NAME, Stats.format("- %s, %s: server JVM busy %s of its CPU, %s µs of CPU and %s context switches"
+                    + " per request", b.container, v, Stats.range(busy.get(v), "%.2f"), Stats.range(cpuPerRequest.get(v), "%.1f"),
+                    Stats.range(switchesPerRequest.get(v), "%.1f")));
         }
         for (String p : problems) {
             Results.note(NAME, "- " + b.container + ": " + p);

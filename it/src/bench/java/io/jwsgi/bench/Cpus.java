@@ -24,8 +24,15 @@ final class Cpus {
     private Cpus() {
     }
 
-    /** Pins every thread of this JVM (and the threads it creates later) to {@link #SERVER}. */
+    /**
+     * Pins every thread of this JVM (and the threads it creates later) to {@link #SERVER}, unless
+     * {@code -Dbench.pin=false} (an experiment: what the server does with both cores).
+     */
     static void pinThisJvm() {
+        if (!Boolean.parseBoolean(System.getProperty("bench.pin", "true"))) {
+            status = "not pinned (-Dbench.pin=false): the server, wrk and the load client share both cores";
+            return;
+        }
         if (Runtime.getRuntime().availableProcessors() < 2) {
             status = "not pinned: fewer than 2 cores";
             return;

@@ -121,7 +121,9 @@ final class ReportSections {
                 .append(" and with the wait done by `async.sleep` plus a timer calling `async.wake`. This part runs on")
                 .append(" **Java 25** (Temurin), since virtual threads need Java 21+; 3 s warm-up, 5 s per run. A fourth")
                 .append(" variant answers at once (JWSGI hello world on the same 1,000 connections): the most this machine")
-                .append(" served in that round at all, the CPU ceiling, which the last column divides by. The")
+                .append(" served in that round at all, which the last column divides by; it is cheaper per request than")
+                .append(" the waiting variants, so it bounds them from above only loosely: the notes under the table give")
+                .append(" each variant's CPU per request and how busy the server's CPU was. The")
                 .append(" virtual-thread scheduler runs with parallelism 2 (`-Djdk.virtualThreadScheduler.parallelism=2`,")
                 .append(" what the JVM chooses by itself on this 2-core machine): pinned to one CPU, the server JVM would")
                 .append(" otherwise choose 1 (see the analysis).\n\n");
