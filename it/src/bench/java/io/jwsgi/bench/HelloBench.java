@@ -48,8 +48,8 @@ final class HelloBench {
         Map<String, List<Double>> rps = new LinkedHashMap<>();
         variants.forEach(v -> rps.put(v, new ArrayList<>()));
         List<String> problems = new ArrayList<>();
-        // -Dbench.profile=true: also the server JVM's CPU time and context switches per request (profiling aid).
-        boolean profile = Boolean.getBoolean("bench.profile");
+        // The server JVM's CPU time and context switches per request, as notes; -Dbench.profile=false leaves them out.
+        boolean profile = Boolean.parseBoolean(System.getProperty("bench.profile", "true"));
         Map<String, List<Double>> switches = new LinkedHashMap<>();
         Map<String, List<Double>> cpu = new LinkedHashMap<>();
         variants.forEach(v -> {
