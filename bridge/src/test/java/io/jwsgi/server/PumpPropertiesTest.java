@@ -16,7 +16,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,6 +53,25 @@ class PumpPropertiesTest {
                     Property.smallerLists(events).stream().map(e -> new Case(e, script)),
                     Property.smallerLists(script).stream().map(s -> new Case(events, s))).toList();
         }
+    }
+
+    /** Held so the level set below stays in force (the log manager keeps loggers weakly). */
+    private static final Logger PUMP_LOG = Logger.getLogger(Pump.class.getName());
+    private static Level pumpLevel;
+
+    /**
+     * Thousands of generated timeouts and application failures would each log a warning or an
+     * error with its stack trace; the properties check outcomes, not log lines (PumpTest does those).
+     */
+    @BeforeAll
+    static void quietPumpLog() {
+        pumpLevel = PUMP_LOG.getLevel();
+        PUMP_LOG.setLevel(Level.OFF);
+    }
+
+    @AfterAll
+    static void restorePumpLog() {
+        PUMP_LOG.setLevel(pumpLevel);
     }
 
     @Test
