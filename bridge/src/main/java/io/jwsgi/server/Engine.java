@@ -41,13 +41,18 @@ public final class Engine implements AutoCloseable {
 
     private final Executor executor;
     private final ExecutorService owned;
+    /** The engine's own platform pool, whose queue tells whether turns wait for a thread; else null. */
+    private final ThreadPoolExecutor platform;
     private final ScheduledThreadPoolExecutor timer;
     private final long idleTimeoutNanos;
     private final Set<Pump> live = ConcurrentHashMap.newKeySet();
     /** The threads the engine started that may still run; {@link #shutdown} joins them. */
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
-    /** Set on a thread inside {@link #runInline}: its first turn runs right there. */
+    /**
+     * Set on a thread inside {@link #runInline}: {@code TRUE} until its first turn starts right
+     * there, {@code FALSE} while that turn runs.
+     */
     private final ThreadLocal<Boolean> inlineTurn = new ThreadLocal<>();
 
     private Engine(Builder b) {
@@ -55,9 +60,11 @@ public final class Engine implements AutoCloseable {
         if (b.executor != null) {
             this.executor = b.executor;
             this.owned = null;
+            this.platform = null;
         } else {
             this.owned = b.threads == Threads.VIRTUAL ? virtualOrNull(b.name) : null;
-            this.executor = owned != null ? owned : platformPool(b.name, b.poolSize);
+            this.platform = owned != null ? null : platformPool(b.name, b.poolSize);
+            this.executor = owned != null ? owned : platform;
         }
         this.timer = new ScheduledThreadPoolExecutor(1, daemonFactory(b.name + "-timer"));
         timer.setRemoveOnCancelPolicy(true);
@@ -125,8 +132,8 @@ public final class Engine implements AutoCloseable {
     }
 
     void execute(Runnable turn) {
-        if (inlineTurn.get() != null) {
-            inlineTurn.remove();
+        if (inlineTurn.get() == Boolean.TRUE) {
+            inlineTurn.set(Boolean.FALSE);
             turn.run();
             return;
         }
@@ -136,6 +143,17 @@ public final class Engine implements AutoCloseable {
             // Only while shutting down: the turn then just ends its response, so run it here.
             turn.run();
         }
+    }
+
+    /**
+     * Whether a turn that has written its budget of chunks should give its thread up and queue
+     * behind the other responses. Yes when turns wait for one of the engine's platform threads;
+     * yes inside {@link #runInline} (the thread is the caller's); yes on virtual threads or an
+     * executor given, where nothing tells whether others wait. No on the engine's own pool with
+     * no turn queued: there the hand-off would only cost a context switch and a cold cache.
+     */
+    boolean turnShouldYield() {
+        return platform == null || inlineTurn.get() != null || !platform.getQueue().isEmpty();
     }
 
     ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
@@ -224,7 +242,7 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private ExecutorService platformPool(String name, int size) {
+    private ThreadPoolExecutor platformPool(String name, int size) {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), daemonFactory(name));
         pool.allowCoreThreadTimeOut(true);

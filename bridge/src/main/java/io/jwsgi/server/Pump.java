@@ -26,7 +26,8 @@ import java.util.logging.Logger;
  *                                                   v                                       |
  *        onWritePossible    +------------------- RUNNING ---------------------+            |
  *     +-------------------> |  SIGNALLED         |  |  |                      |            |
- *     |  (while running)    +--------------------+  |  | turn budget spent    | app slept  |
+ *     |  (while running)    +--------------------+  |  | budget spent and     | app slept  |
+ *     |                                             |  | others wait          |            |
  *     |                                             |  +-------> SCHEDULED    v            |
  *     |                  output not ready           |                      SLEEPING --------+ wake
  *     |                 AWAITING_READY <------------+                                       |
@@ -46,7 +47,10 @@ import java.util.logging.Logger;
 public final class Pump {
 
     private static final Logger LOG = Logger.getLogger(Pump.class.getName());
-    /** Non-empty writes in one turn before the pump lets other responses have the thread. */
+    /**
+     * Steps in one turn before the pump lets other responses have the thread, if any wait for
+     * one ({@link Engine#turnShouldYield}).
+     */
     private static final int TURN_BUDGET = 32;
 
     /** Where the response is; see the class diagram. */
@@ -279,7 +283,8 @@ public final class Pump {
             if (step == Step.END) {
                 return;
             }
-            if (step == Step.CONTINUE && --budget > 0) {
+            if (step == Step.CONTINUE && (--budget > 0 || !engine.turnShouldYield())) {
+                budget = budget > 0 ? budget : TURN_BUDGET;
                 continue;
             }
             State parkIn = step == Step.AWAIT_READY ? State.AWAITING_READY
