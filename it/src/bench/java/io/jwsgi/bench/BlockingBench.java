@@ -19,11 +19,14 @@ final class BlockingBench {
     static final long WAIT_MILLIS = 100;
     static final double LITTLE = IN_FLIGHT * 1000.0 / WAIT_MILLIS;
     private static final Map<String, String> PATHS = new LinkedHashMap<>();
+    private static final String REFERENCE = "async servlet + timer (reference)";
 
     static {
         PATHS.put("platform pool (200)", "/jwsgi/block-platform");
         PATHS.put("virtual threads", "/jwsgi/block-virtual");
         PATHS.put("async.sleep", "/jwsgi/wait-async");
+        // The reference for async.sleep: a plain async servlet waiting on the same timer.
+        PATHS.put(REFERENCE, "/ref/wait-async");
         // The same app without the wait: the CPU ceiling of this machine for 1,000 connections.
         PATHS.put("no wait (CPU ceiling)", "/jwsgi/hello");
     }
@@ -42,7 +45,11 @@ final class BlockingBench {
         Map<String, List<Double>> busy = new LinkedHashMap<>();
         Map<String, List<Double>> cpuPerRequest = new LinkedHashMap<>();
         Map<String, List<Double>> switchesPerRequest = new LinkedHashMap<>();
+        Map<String, List<Double>> p50 = new LinkedHashMap<>();
+        Map<String, List<Double>> p99 = new LinkedHashMap<>();
         variants.forEach(v -> {
+            p50.put(v, new ArrayList<>());
+            p99.put(v, new ArrayList<>());
             switchesPerRequest.put(v, new ArrayList<>());
             share.put(v, new ArrayList<>());
             rps.put(v, new ArrayList<>());
@@ -59,6 +66,8 @@ final class BlockingBench {
                 long cpu = Cpus.processCpuNanos() - cpuBefore;
                 busy.get(v).add(cpu / (run.micros() * 1000.0));
                 cpuPerRequest.get(v).add(cpu / 1000.0 / Math.max(1, run.requests()));
+                p50.get(v).add(run.p50Micros() / 1000.0);
+                p99.get(v).add(run.p99Micros() / 1000.0);
                 switchesPerRequest.get(v).add((Cpus.contextSwitches() - switchesBefore) / (double) Math.max(1, run.requests()));
                 if (run.errors() + run.non2xx() > 0) {
                     problems.add(v + ": " + run.errors() + " socket errors, " + run.non2xx() + " non-2xx");
@@ -76,9 +85,12 @@ final class BlockingBench {
         }
         for (String v : variants) {
             Results.note(NAME, Stats.format("- %s, %s: server JVM busy %s of its CPU, %s µs of CPU and %s context switches"
-                    + " per request", b.container, v, Stats.range(busy.get(v), "%.2f"), Stats.range(cpuPerRequest.get(v), "%.1f"),
-                    Stats.range(switchesPerRequest.get(v), "%.1f")));
+                    + " per request; latency p50 %s ms, p99 %s ms", b.container, v, Stats.range(busy.get(v), "%.2f"),
+                    Stats.range(cpuPerRequest.get(v), "%.1f"), Stats.range(switchesPerRequest.get(v), "%.1f"),
+                    Stats.range(p50.get(v), "%.1f"), Stats.range(p99.get(v), "%.1f")));
         }
+        Results.note(NAME, Stats.format("- %s: async.sleep ÷ the async servlet waiting on the same timer, round by round: %s",
+                b.container, Stats.ratio(HelloBench.ratios(rps.get("async.sleep"), rps.get(REFERENCE)))));
         for (String p : problems) {
             Results.note(NAME, "- " + b.container + ": " + p);
         }

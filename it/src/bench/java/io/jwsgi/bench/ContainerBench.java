@@ -72,6 +72,7 @@ class ContainerBench {
                     new JwsgiServlet(Apps.blocking(BlockingBench.WAIT_MILLIS)), Map.of("threads", "virtual")));
             mounts.add(new BenchServer.Mount("/jwsgi/wait-async",
                     new JwsgiServlet(Apps.asyncWait(BlockingBench.WAIT_MILLIS, timer))));
+            mounts.add(new BenchServer.Mount("/ref/wait-async", new Servlets.TimedWait(timer, BlockingBench.WAIT_MILLIS)));
         }
         String loadAtStart = Cpus.loadAverage();
         long started = System.nanoTime();

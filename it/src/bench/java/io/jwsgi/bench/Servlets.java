@@ -9,6 +9,8 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -113,6 +115,49 @@ final class Servlets {
                     return true;
                 }
             });
+        }
+    }
+
+    /**
+     * Waits {@code millis} without a thread, the plain Servlet way: {@code startAsync}, a timer
+     * that registers the {@link WriteListener} when the wait is over, hello world written from it.
+     */
+    static final class TimedWait extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private final transient ScheduledExecutorService timer;
+        private final long millis;
+
+        TimedWait(ScheduledExecutorService timer, long millis) {
+            this.timer = timer;
+            this.millis = millis;
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) {
+            AsyncContext async = request.startAsync();
+            async.setTimeout(0);
+            timer.schedule(() -> {
+                try {
+                    response.setContentType("text/plain");
+                    response.setContentLength(Apps.HELLO.length);
+                    ServletOutputStream out = response.getOutputStream();
+                    out.setWriteListener(new Writer(async, out) {
+                        private boolean written;
+
+                        @Override
+                        boolean writeNext() throws IOException {
+                            if (written) {
+                                return false;
+                            }
+                            written = true;
+                            out.write(Apps.HELLO);
+                            return true;
+                        }
+                    });
+                } catch (IOException | RuntimeException e) {
+                    async.complete();
+                }
+            }, millis, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -14,8 +14,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class Wrk {
 
-    /** One run's totals. */
-    record Run(long requests, long bytes, long micros, long errors, long non2xx) {
+    /**
+     * One run's totals, and the latency of its requests as wrk saw it (closed loop: from sending a
+     * request to its response, not from when it was due).
+     */
+    record Run(long requests, long bytes, long micros, long errors, long non2xx, long p50Micros, long p99Micros,
+            long meanMicros) {
         double requestsPerSecond() {
             return requests * 1e6 / micros;
         }
@@ -28,8 +32,9 @@ final class Wrk {
     private static final String SCRIPT = """
             done = function(summary, latency, requests)
               local e = summary.errors
-              io.write(string.format("TOTALS %d %d %d %d %d\\n", summary.requests, summary.bytes, summary.duration,
-                e.connect + e.read + e.write + e.timeout, e.status))
+              io.write(string.format("TOTALS %d %d %d %d %d %d %d %d\\n", summary.requests, summary.bytes,
+                summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
+                math.floor(latency:percentile(50)), math.floor(latency:percentile(99)), math.floor(latency.mean)))
             end
             """;
 
@@ -87,7 +92,8 @@ final class Wrk {
             if (line.startsWith("TOTALS ")) {
                 String[] f = line.trim().split(" ");
                 return new Run(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
-                        Long.parseLong(f[4]), Long.parseLong(f[5]));
+                        Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]),
+                        Long.parseLong(f[8]));
             }
         }
         throw new IllegalStateException("wrk printed no totals for " + command + ":\n" + output);
