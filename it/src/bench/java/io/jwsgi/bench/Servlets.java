@@ -41,23 +41,7 @@ final class Servlets {
 
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            AsyncContext async = request.startAsync();
-            response.setContentType("text/plain");
-            response.setContentLength(Apps.HELLO.length);
-            ServletOutputStream out = response.getOutputStream();
-            out.setWriteListener(new Writer(async, out) {
-                private boolean written;
-
-                @Override
-                boolean writeNext() throws IOException {
-                    if (written) {
-                        return false;
-                    }
-                    written = true;
-                    out.write(Apps.HELLO);
-                    return true;
-                }
-            });
+            writeHello(request.startAsync(), response);
         }
     }
 
@@ -138,22 +122,7 @@ final class Servlets {
             async.setTimeout(0);
             timer.schedule(() -> {
                 try {
-                    response.setContentType("text/plain");
-                    response.setContentLength(Apps.HELLO.length);
-                    ServletOutputStream out = response.getOutputStream();
-                    out.setWriteListener(new Writer(async, out) {
-                        private boolean written;
-
-                        @Override
-                        boolean writeNext() throws IOException {
-                            if (written) {
-                                return false;
-                            }
-                            written = true;
-                            out.write(Apps.HELLO);
-                            return true;
-                        }
-                    });
+                    writeHello(async, response);
                 } catch (IOException | RuntimeException e) {
                     async.complete();
                 }
@@ -188,6 +157,26 @@ final class Servlets {
                 }
             });
         }
+    }
+
+    /** Sets the head of hello world and writes its body from a {@link WriteListener}, then completes. */
+    private static void writeHello(AsyncContext async, HttpServletResponse response) throws IOException {
+        response.setContentType("text/plain");
+        response.setContentLength(Apps.HELLO.length);
+        ServletOutputStream out = response.getOutputStream();
+        out.setWriteListener(new Writer(async, out) {
+            private boolean written;
+
+            @Override
+            boolean writeNext() throws IOException {
+                if (written) {
+                    return false;
+                }
+                written = true;
+                out.write(Apps.HELLO);
+                return true;
+            }
+        });
     }
 
     /** The usual WriteListener loop: write while ready, complete when there is nothing left. */
