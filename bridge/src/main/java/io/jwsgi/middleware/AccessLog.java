@@ -42,8 +42,11 @@ import java.util.logging.Logger;
  * application's last one; an application error before any body byte logs {@code 500} (what the
  * server then sends); an error from {@code call} is logged at once. The byte count is the body
  * bytes the application handed over (chunks and {@code write}), {@code -} for none. Quoted
- * fields escape {@code "}, {@code \}, control and non-ASCII characters as Apache does, so a
- * request cannot forge log lines.
+ * fields are escaped byte by byte (UTF-8) as Apache's {@code ap_escape_logitem} does, so a request
+ * cannot forge log lines: {@code "} and {@code \} get a backslash; backspace, newline, carriage
+ * return, tab and vertical tab become {@code \b}, {@code \n}, {@code \r}, {@code \t},
+ * {@code \v}; every other control byte, {@code DEL} and every non-ASCII byte become
+ * {@code \xhh} (two lower-case hex digits).
  *
  * <p>Chunks pass through one for one, empty ones included, so {@code async.sleep}/{@code async.wake}
  * work through this middleware, and {@code close()} reaches the application's body exactly once.
@@ -218,8 +221,9 @@ public final class AccessLog implements Application {
     }
 
     /**
-     * Escapes a field as Apache does: {@code "} and {@code \} with a backslash, control characters
-     * and every non-ASCII byte (UTF-8) as {@code \xhh}.
+     * Escapes a field as Apache's {@code ap_escape_logitem} does, byte by byte in UTF-8:
+     * {@code "} and {@code \} with a backslash; {@code \b \n \r \t \v} by their C escapes; other
+     * control bytes, {@code DEL} and non-ASCII bytes as {@code \xhh}.
      *
      * @param s the raw value
      * @return a value that cannot end its quotes or break its line
@@ -228,8 +232,11 @@ public final class AccessLog implements Application {
         StringBuilder b = new StringBuilder(s.length());
         for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
             int c = x & 0xff;
+            int named = "\b\n\r\t\013".indexOf(c);
             if (c == '"' || c == '\\') {
                 b.append('\\').append((char) c);
+            } else if (named >= 0) {
+                b.append('\\').append("bnrtv".charAt(named));
             } else if (c < 0x20 || c >= 0x7f) {
                 b.append(String.format("\\x%02x", c));
             } else {

@@ -52,6 +52,19 @@ public final class ProxyFix implements Application {
     private final Application app;
     private final Options options;
 
+    /**
+     * Wraps an application trusting only a proxy on the same host: {@code REMOTE_ADDR} in
+     * {@code 127.0.0.0/8} or {@code ::1} (a front server on this machine, never a remote peer),
+     * with the default hop counts ({@code X-Forwarded-For} 1, {@code X-Forwarded-Proto} 1, the
+     * others 0). So {@code Pipeline.of(app).with(ProxyFix::new)} works as for the other
+     * middleware; for a proxy on another host, use {@link #trusting}.
+     *
+     * @param app the application to wrap
+     */
+    public ProxyFix(Application app) {
+        this(java.util.Objects.requireNonNull(app, "app"), trusting("127.0.0.0/8", "::1"));
+    }
+
     private ProxyFix(Application app, Options options) {
         this.app = app;
         this.options = options;

@@ -29,9 +29,22 @@ import java.util.Set;
  * {@code HTTP_HOST} {@code "localhost"} (an HTTP/1.1 request always has one); the {@code wsgi.*}
  * keys with their specified values ({@code wsgi.input} the body, or empty; {@code wsgi.errors}
  * printing to {@code System.err}); and stand-ins for {@code async.sleep} and {@code async.wake},
- * which a server replaces with its own (the stand-ins throw: sleeping needs a server, such as
- * {@link MockContainer}). {@code CONTENT_LENGTH} and {@code CONTENT_TYPE} are set only when the
- * request has a body.
+ * which a server replaces with its own. {@code CONTENT_LENGTH} and {@code CONTENT_TYPE} are set
+ * only when the request has a body.
+ *
+ * <p>The stand-ins keep the extension's ledger without suspending anything, so that a body using
+ * them ({@code AsyncBody}, {@code SseStream}) can be iterated directly by the test, which plays
+ * the server and reads the ledger with {@link #async(Map)}:
+ *
+ * <pre>{@code
+ * Map<String, Object> environ = EnvironBuilder.of("GET", "/feed").build();
+ * AsyncBody body = AsyncBody.of(environ);
+ * Iterator<byte[]> chunks = body.iterator();
+ * chunks.next();                                     // nothing queued: sleeps, yields an empty chunk
+ * assertThat(EnvironBuilder.async(environ).isSleeping()).isTrue();
+ * body.offer("hi".getBytes(UTF_8));                  // wakes
+ * assertThat(EnvironBuilder.async(environ).isSleeping()).isFalse();
+ * }</pre>
  *
  * <p>Request headers map as the bridge maps them: {@code X-Name} to {@code HTTP_X_NAME}, a header
  * given twice joined with {@code ","} ({@code "; "} for {@code Cookie}), {@code Content-Type} and
@@ -202,17 +215,29 @@ public final class EnvironBuilder {
         env.put(Environ.WSGI_MULTIPROCESS, Boolean.FALSE);
         env.put(Environ.WSGI_RUN_ONCE, Boolean.FALSE);
         env.put(Environ.WSGI_INPUT_TERMINATED, Boolean.TRUE);
-        env.put(Environ.ASYNC_SLEEP, (Runnable) () -> {
-            throw new IllegalStateException("async.sleep needs a server to suspend the response;"
-                    + " run the application with MockContainer");
-        });
-        env.put(Environ.ASYNC_WAKE, (Runnable) () -> {
-            throw new IllegalStateException("async.wake needs a server to resume the response;"
-                    + " run the application with MockContainer");
-        });
+        AsyncStandIn async = new AsyncStandIn();
+        env.put(Environ.ASYNC_SLEEP, async.sleep);
+        env.put(Environ.ASYNC_WAKE, async.wake);
         env.putAll(overrides);
         env.keySet().removeAll(removed);
         return env;
+    }
+
+    /**
+     * Returns the ledger behind the {@code async.sleep} and {@code async.wake} stand-ins of an
+     * environ this builder built.
+     *
+     * @param environ an environ from {@link #build()}, its {@code async.sleep} not replaced
+     * @return the stand-ins' ledger
+     * @throws IllegalArgumentException if {@code async.sleep} is not this builder's stand-in (a
+     *         server, or {@link #set}, replaced it)
+     */
+    public static AsyncStandIn async(Map<String, Object> environ) {
+        if (environ.get(Environ.ASYNC_SLEEP) instanceof AsyncStandIn.Sleep sleep) {
+            return sleep.ledger();
+        }
+        throw new IllegalArgumentException("environ[\"" + Environ.ASYNC_SLEEP + "\"] is not EnvironBuilder's stand-in"
+                + " (a server or set() replaced it), got " + environ.get(Environ.ASYNC_SLEEP));
     }
 
     /** Decodes %XX escapes as UTF-8; '+' stays (it means a space only in query strings). */

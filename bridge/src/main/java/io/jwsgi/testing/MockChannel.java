@@ -10,8 +10,13 @@ import java.util.List;
 /**
  * The mock client connection: records what the pump sends, and behaves like a servlet container's
  * output in non-blocking mode. {@code isReady()} may say no (the test decides), which obliges the
- * channel to call {@link Pump#onWritePossible()} once the test makes the client ready again; a
- * client that went away makes writes fail. Guarded by the loop's lock.
+ * channel to deliver {@code onWritePossible} once the test makes the client ready again; a client
+ * that went away makes writes fail. Guarded by the loop's lock.
+ *
+ * <p>The test's credits count what the client takes: writes by default (not ready before a write
+ * once they are spent, the flush after a write always ready); flushes with {@code slowFlush} (every
+ * write accepted at once, as into a container's buffer with room, and not ready at the flush after
+ * it once they are spent, as when that buffer cannot drain to a slow client).
  */
 final class MockChannel implements Channel {
 
@@ -20,7 +25,9 @@ final class MockChannel implements Channel {
 
     private final MockLoop loop;
     private final boolean headRequest;
+    private final boolean slowFlush;
     private Pump pump;
+    private Runnable writePossible;
 
     private int credits;
     private boolean afterWrite;
@@ -36,23 +43,30 @@ final class MockChannel implements Channel {
     /**
      * @param credits how many writes the client takes before it is not ready, or {@link #UNLIMITED}
      * @param headRequest whether the request is a {@code HEAD}: the client then receives no body, as from a container
+     * @param slowFlush whether the credits count flushes instead of writes
      */
-    MockChannel(MockLoop loop, int credits, boolean headRequest) {
+    MockChannel(MockLoop loop, int credits, boolean headRequest, boolean slowFlush) {
         this.loop = loop;
         this.credits = credits;
         this.headRequest = headRequest;
+        this.slowFlush = slowFlush;
     }
 
-    void bind(Pump target) {
+    /**
+     * @param target the pump this connection reports to
+     * @param onWritePossible how the container delivers {@code onWritePossible} to it
+     */
+    void bind(Pump target, Runnable onWritePossible) {
         this.pump = target;
+        this.writePossible = onWritePossible;
     }
 
     @Override
     public boolean isReady() {
         loop.lock.lock();
         try {
-            // After a write the pump flushes it: the client's readiness is decided per write.
-            if (gone || afterWrite || credits != 0) {
+            // The credits decide one moment per write: the write itself, or with slowFlush the flush after it.
+            if (gone || (afterWrite != slowFlush) || credits != 0) {
                 return true;
             }
             owed = true;
@@ -83,7 +97,7 @@ final class MockChannel implements Channel {
             if (!headRequest) {
                 chunks.add(chunk.clone());
             }
-            if (credits > 0) {
+            if (credits > 0 && !slowFlush) {
                 credits--;
             }
             afterWrite = true;
@@ -98,6 +112,9 @@ final class MockChannel implements Channel {
         loop.lock.lock();
         try {
             failIfGone();
+            if (credits > 0 && slowFlush) {
+                credits--;
+            }
             afterWrite = false;
             loop.signal();
         } finally {
@@ -107,7 +124,16 @@ final class MockChannel implements Channel {
 
     private void failIfGone() throws IOException {
         if (gone) {
-            throw new IOException("the client went away (MockExchange.disconnect)");
+            throw new Gone();
+        }
+    }
+
+    /** What a write or flush throws once the client went away. */
+    static final class Gone extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Gone() {
+            super("the client went away (MockExchange.disconnect)");
         }
     }
 
@@ -151,7 +177,7 @@ final class MockChannel implements Channel {
             loop.lock.unlock();
         }
         if (fire) {
-            pump.onWritePossible();
+            writePossible.run();
         }
     }
 
@@ -170,7 +196,7 @@ final class MockChannel implements Channel {
             loop.lock.unlock();
         }
         if (fire) {
-            pump.onClientGone(new IOException("the client went away (MockExchange.disconnect)"));
+            pump.onClientGone(new Gone());
         }
     }
 

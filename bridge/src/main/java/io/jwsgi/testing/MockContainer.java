@@ -40,6 +40,7 @@ public final class MockContainer {
     private volatile boolean validate = true;
     private volatile Duration deadline = DEFAULT_DEADLINE;
     private volatile Duration idleTimeout = Duration.ZERO;
+    private volatile boolean nonBlocking;
 
     private MockContainer(Application app) {
         this.app = app;
@@ -94,6 +95,22 @@ public final class MockContainer {
             throw new IllegalArgumentException("idle timeout must be >= 0 (0 = never), got " + value);
         }
         this.idleTimeout = value;
+        return this;
+    }
+
+    /**
+     * Serves as {@code JwsgiServlet} does with its init-param {@code non-blocking=true}: the turn
+     * each {@code onWritePossible} asks for runs inside that callback, on the container's thread
+     * (here the exchange's own), through the engine's {@code runInline}, as the servlet does; the
+     * {@code write} callable that {@code start} returns refuses every call (the application gets
+     * an {@code IllegalStateException}, the client a {@code 500}); and the request body is whole
+     * before the application runs, as the servlet's {@code input=buffer}, which the mock's always
+     * is. Wakes and the idle timeout still resume the response through the engine's executor.
+     *
+     * @return this container
+     */
+    public MockContainer nonBlocking() {
+        this.nonBlocking = true;
         return this;
     }
 
@@ -166,5 +183,9 @@ public final class MockContainer {
 
     Duration idleTimeout() {
         return idleTimeout;
+    }
+
+    boolean isNonBlocking() {
+        return nonBlocking;
     }
 }

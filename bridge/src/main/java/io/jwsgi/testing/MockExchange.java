@@ -50,6 +50,7 @@ public final class MockExchange implements AutoCloseable {
     private final Map<String, Object> environ;
     private final StringWriter errors;
     private final Probe probe;
+    private final Reports reports;
     private final Report report;
     private final MockLoop loop;
     private final MockChannel channel;
@@ -58,7 +59,7 @@ public final class MockExchange implements AutoCloseable {
     private final Runnable wake;
     private int taken;
 
-    MockExchange(MockContainer container, EnvironBuilder request, int credits) {
+    MockExchange(MockContainer container, EnvironBuilder request, int credits, boolean slowFlush) {
         this.name = request.toString();
         this.appName = container.application().getClass().getName();
         this.deadline = container.deadline();
@@ -70,19 +71,33 @@ public final class MockExchange implements AutoCloseable {
             environ.put(Environ.WSGI_ERRORS, new PrintWriter(errors, true));
         }
         this.probe = new Probe(container.application());
+        this.reports = new Reports();
         this.report = container.validates() ? new Report() : null;
-        Validator validator = Validator.wrap(probe, appName);
-        Application served = report == null ? probe : (env, start) -> validator.call(env, start, report);
-        this.loop = new MockLoop("jwsgi-mock-" + COUNT.incrementAndGet(), this::finished, this::stopped);
-        this.channel = new MockChannel(loop, credits, "HEAD".equals(request.method()));
+        Application served = probe;
+        if (report != null) {
+            reports.add(report);
+            Validator validator = Validator.wrap(probe, appName);
+            served = (env, start) -> validator.call(env, start, report);
+        }
+        if (container.isNonBlocking()) {
+            served = new RefusedWrite(served);
+        }
+        this.loop = new MockLoop("jwsgi-mock-" + COUNT.incrementAndGet(), reports::watchCurrentThread,
+                this::finished, this::stopped);
+        this.channel = new MockChannel(loop, credits, "HEAD".equals(request.method()), slowFlush);
         this.engine = Engine.builder().name(loop.thread().getName()).executor(loop)
                 .idleTimeoutMillis(container.idleTimeout().toMillis()).build();
         this.pump = engine.open(served, environ, channel, name);
-        channel.bind(pump);
+        // With non-blocking=true the servlet runs the turn onWritePossible asks for inside that
+        // callback, on the container's thread: here the exchange's thread.
+        Runnable writePossible = container.isNonBlocking()
+                ? () -> loop.execute(() -> engine.runInline(pump::onWritePossible))
+                : pump::onWritePossible;
+        channel.bind(pump, writePossible);
         this.wake = (Runnable) environ.get(Environ.ASYNC_WAKE);
         loop.begin();
         // The container's first onWritePossible, as after Servlet's setWriteListener.
-        pump.onWritePossible();
+        writePossible.run();
     }
 
     private boolean finished() {
@@ -182,13 +197,16 @@ public final class MockExchange implements AutoCloseable {
 
     /**
      * Wakes the application, as its own code would with {@code async.wake}; the response resumes
-     * on the exchange's thread. A wake while nothing sleeps is kept for the next sleep.
+     * on the exchange's thread, and this method returns once it settled again (the application
+     * slept again, the response waits for the client, or it ended). A wake while nothing sleeps
+     * is kept for the next sleep.
      *
      * @return this exchange
      */
     public MockExchange wake() {
         settle();
         wake.run();
+        settle();
         return this;
     }
 
@@ -201,25 +219,28 @@ public final class MockExchange implements AutoCloseable {
     public MockExchange clientNotReady() {
         settle();
         channel.credit(0);
+        settle();
         return this;
     }
 
     /**
      * Makes the client take all output again, firing the container's {@code onWritePossible} if
-     * the response waits for it.
+     * the response waits for it; returns once the response settled again.
      *
      * @return this exchange
      */
     public MockExchange clientReady() {
         settle();
         channel.credit(MockChannel.UNLIMITED);
+        settle();
         return this;
     }
 
     /**
-     * Makes the client take {@code writes} more writes, then stop taking output again; fires
-     * {@code onWritePossible} if the response waits for it. With {@code 1}, a test steps a
-     * stream one chunk at a time.
+     * Makes the client take {@code writes} more writes (with {@link MockRequest#slowFlush()}, more
+     * flushes), then stop taking output again; fires {@code onWritePossible} if the response waits
+     * for it, and returns once the response settled again: it waits for the client once more,
+     * sleeps, or ended. With {@code 1}, a test steps a stream one chunk at a time.
      *
      * @param writes how many chunks the client takes; {@code 0} is {@link #clientNotReady()}
      * @return this exchange
@@ -230,44 +251,51 @@ public final class MockExchange implements AutoCloseable {
         }
         settle();
         channel.credit(writes);
+        settle();
         return this;
     }
 
     /**
-     * The client goes away and the container notices at once (as when a pending write fails):
-     * the response ends and the iterable is closed. Writes fail from now on.
+     * The client goes away and the container reports it to the pump right away (as when a
+     * pending write fails); this method returns once the response ended and its iterable was
+     * closed. Writes fail from now on.
      *
      * @return this exchange
      */
     public MockExchange disconnect() {
         settle();
         channel.disconnect(true);
+        settle();
         return this;
     }
 
     /**
      * The client goes away unnoticed, as while no write is pending: containers report nothing,
      * so the response ends only at its next write (after a wake, say) or at the idle timeout. If
-     * a write is pending (the client was not ready), it fails at once.
+     * a write is pending (the client was not ready), it fails at once, and this method returns
+     * once the response ended.
      *
      * @return this exchange
      */
     public MockExchange disconnectSilently() {
         settle();
         channel.disconnect(false);
+        settle();
         return this;
     }
 
     /**
      * Fires the idle timeout now, as the engine's timer does after {@code async-timeout} without
      * progress: {@code 503} if no header went out, the connection cut otherwise; the iterable is
-     * closed.
+     * closed. Returns once that settled: the iterable closed and the response ended, or, for the
+     * {@code 503} page, waiting for a client that is not ready.
      *
      * @return this exchange
      */
     public MockExchange timeout() {
         settle();
         pump.end(new ResponseEnded("idle timeout (MockExchange.timeout)"));
+        settle();
         return this;
     }
 
@@ -313,13 +341,7 @@ public final class MockExchange implements AutoCloseable {
         } finally {
             loop.lock.unlock();
         }
-        if (report != null) {
-            try {
-                report.responseOver();
-            } catch (ValidationError recorded) {
-                // Recorded in the report: rethrown below with any earlier one first.
-            }
-        }
+        reports.responseOver();
         rethrowValidation();
         loop.lock.lock();
         try {
@@ -380,14 +402,19 @@ public final class MockExchange implements AutoCloseable {
     }
 
     private void settle() {
+        boolean over;
         loop.lock.lock();
         try {
             if (!loop.await(this::isSettled, deadlineNanos())) {
                 throw new AssertionError(describe("the exchange did not settle within " + deadline.toMillis()
                         + " ms: " + state()));
             }
+            over = ended();
         } finally {
             loop.lock.unlock();
+        }
+        if (over) {
+            reports.responseOver();
         }
         rethrowValidation();
     }
@@ -437,7 +464,7 @@ public final class MockExchange implements AutoCloseable {
     }
 
     private void rethrowValidation() {
-        ValidationError first = report == null ? null : report.firstError();
+        ValidationError first = reports.first();
         if (first == null) {
             first = probe.invalid();
         }

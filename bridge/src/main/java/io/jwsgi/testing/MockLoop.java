@@ -32,13 +32,17 @@ final class MockLoop implements Executor {
 
     /**
      * @param name the thread's name
+     * @param onStart run on the loop's thread before its first task
      * @param finished asked after each task: once true (and nothing is queued) the loop stops
      * @param onStop run on the loop's thread once it stopped
      */
-    MockLoop(String name, BooleanSupplier finished, Runnable onStop) {
+    MockLoop(String name, Runnable onStart, BooleanSupplier finished, Runnable onStop) {
         this.finished = finished;
         this.onStop = onStop;
-        this.thread = new Thread(this::loop, name);
+        this.thread = new Thread(() -> {
+            onStart.run();
+            loop();
+        }, name);
         thread.setDaemon(true);
     }
 

@@ -19,6 +19,8 @@ public final class MockRequest {
     private final MockContainer container;
     private final EnvironBuilder environ;
     private int clientTakes = MockChannel.UNLIMITED;
+    private boolean takesSet;
+    private boolean slowFlush;
 
     MockRequest(MockContainer container, EnvironBuilder environ) {
         this.container = container;
@@ -108,6 +110,25 @@ public final class MockRequest {
             throw new IllegalArgumentException("writes must be >= 0, got " + writes);
         }
         this.clientTakes = writes;
+        this.takesSet = true;
+        return this;
+    }
+
+    /**
+     * Makes the simulated client slow at the flush instead of at the write, as a client that
+     * reads slowly behind a container's output buffer: every write is accepted at once, but the
+     * flush after it finds the output not ready ({@code isReady()} says no, so the pump waits for
+     * {@code onWritePossible}, holding no thread) until the test lets the client take it, with
+     * {@link MockExchange#clientTakes(int)} (that many flushes) or
+     * {@link MockExchange#clientReady()} (all). A chunk counts as received when it is written,
+     * before its flush; the next one is not pulled before the flush (PEP 3333's no-delay rule).
+     * The client takes no flush at first unless {@link #clientTakes(int)} says how many. For
+     * {@link #start()}, as {@code clientTakes}.
+     *
+     * @return this request
+     */
+    public MockRequest slowFlush() {
+        this.slowFlush = true;
         return this;
     }
 
@@ -130,7 +151,8 @@ public final class MockRequest {
      * @return the exchange
      */
     public MockExchange start() {
-        return new MockExchange(container, environ, clientTakes);
+        int credits = slowFlush && !takesSet ? 0 : clientTakes;
+        return new MockExchange(container, environ, credits, slowFlush);
     }
 
     @Override

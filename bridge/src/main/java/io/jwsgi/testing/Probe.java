@@ -2,6 +2,7 @@ package io.jwsgi.testing;
 
 import io.jwsgi.Application;
 import io.jwsgi.StartResponse;
+import io.jwsgi.server.ResponseEnded;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,9 +10,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Sits right around the application under test: counts the {@code close()} calls that reach its
- * iterable and keeps the first exception it threw (a {@link ValidationError} apart, so that an
- * application wrapped in a validator of its own fails the test too). Adds nothing else: an iterable that is not
- * {@link AutoCloseable} stays so.
+ * iterable and keeps the first exception it threw from {@code call}, {@code iterator},
+ * {@code hasNext} or {@code next}, checked or not (a {@link ValidationError} apart, also one thrown
+ * from {@code close()}, so that an application wrapped in a validator of its own fails the test
+ * too). What the application lets through of the response's own ending (a write that failed
+ * because the client left or the server ended the response) is no application error, as for the
+ * pump. Adds nothing else: an iterable that is not {@link AutoCloseable} stays so.
  */
 final class Probe implements Application {
 
@@ -47,9 +51,9 @@ final class Probe implements Application {
         Iterable<byte[]> body;
         try {
             body = app.call(environ, startResponse);
-        } catch (Exception | Error e) {
-            failed(e);
-            throw e;
+        } catch (Throwable t) {
+            failed(t);
+            throw t;
         }
         if (body == null) {
             return null;
@@ -67,9 +71,25 @@ final class Probe implements Application {
     private void failed(Throwable t) {
         if (t instanceof ValidationError error) {
             invalid.compareAndSet(null, error);
-        } else {
+        } else if (!endingBehind(t)) {
             failure.compareAndSet(null, t);
         }
+    }
+
+    /** Whether {@code t} carries the response's own ending: the mock's client left, or the server ended it. */
+    private static boolean endingBehind(Throwable t) {
+        for (Throwable c = t; c != null && c != c.getCause(); c = c.getCause()) {
+            if (c instanceof MockChannel.Gone || c instanceof ResponseEnded) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Rethrows a {@code Throwable} unchanged, checked or not: the pump sees what the application threw. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException rethrow(Throwable t) throws T {
+        throw (T) t;
     }
 
     private class Body implements Iterable<byte[]> {
@@ -84,9 +104,9 @@ final class Probe implements Application {
             Iterator<byte[]> chunks;
             try {
                 chunks = body.iterator();
-            } catch (RuntimeException | Error e) {
-                failed(e);
-                throw e;
+            } catch (Throwable t) {
+                failed(t);
+                throw rethrow(t);
             }
             if (chunks == null) {
                 return null;
@@ -96,9 +116,9 @@ final class Probe implements Application {
                 public boolean hasNext() {
                     try {
                         return chunks.hasNext();
-                    } catch (RuntimeException | Error e) {
-                        failed(e);
-                        throw e;
+                    } catch (Throwable t) {
+                        failed(t);
+                        throw rethrow(t);
                     }
                 }
 
@@ -106,9 +126,9 @@ final class Probe implements Application {
                 public byte[] next() {
                     try {
                         return chunks.next();
-                    } catch (RuntimeException | Error e) {
-                        failed(e);
-                        throw e;
+                    } catch (Throwable t) {
+                        failed(t);
+                        throw rethrow(t);
                     }
                 }
             };
@@ -125,7 +145,13 @@ final class Probe implements Application {
         @Override
         public void close() throws Exception {
             closes.incrementAndGet();
-            ((AutoCloseable) body).close();
+            try {
+                ((AutoCloseable) body).close();
+            } catch (ValidationError e) {
+                // The pump only logs what close() throws; a broken rule must still fail the test.
+                failed(e);
+                throw e;
+            }
         }
     }
 }

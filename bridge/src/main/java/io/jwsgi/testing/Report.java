@@ -19,14 +19,25 @@ final class Report {
     private final List<String> warnings = new ArrayList<>();
     private PrintWriter log;
     private CheckedRequest request;
+    private Reports exchange;
 
     /** Records a broken rule and returns it for the caller to throw. */
     ValidationError fail(Rule rule, String detail) {
         ValidationError error = new ValidationError(rule, detail);
+        Reports watcher;
         synchronized (this) {
             errors.add(error);
+            watcher = exchange;
+        }
+        if (watcher != null) {
+            watcher.failed(error);
         }
         return error;
+    }
+
+    /** Reports each broken rule to the mock exchange this report belongs to, from now on. */
+    synchronized void watchedBy(Reports reports) {
+        this.exchange = reports;
     }
 
     /** Records a soft problem and writes it to {@code wsgi.errors}. */

@@ -32,9 +32,14 @@ import java.util.Objects;
  *       chunk, {@code write} only while the server runs the application, a body as long as its
  *       {@code Content-Length}, no read of {@code wsgi.input} after it returned {@code -1};</li>
  *   <li>what the server does with the iterable: {@code iterator()} once, no {@code next()} after
- *       the end, nothing after {@code close()}, {@code close()} exactly once (a missing
- *       {@code close()} is reported when the server says the response is over, which the mock
- *       container does);</li>
+ *       the end, nothing after {@code close()}, {@code close()} exactly once and at all. These
+ *       guard whatever closes the validator's iterable: the mock's pump, or a middleware the
+ *       application puts around a validator of its own. A missing {@code close()} is reported
+ *       when the response is over, which only the {@link MockContainer} tells: at the end of each
+ *       exchange it checks every validator called on the exchange's thread, the one it wraps the
+ *       application in and any the application stacks inside itself. Served by a servlet
+ *       container, a validator never learns that the response is over, so a missing
+ *       {@code close()} goes unreported there;</li>
  *   <li>the async protocol: one {@code async.sleep} per yield, no sleep once the body ended.</li>
  * </ul>
  *
@@ -92,7 +97,7 @@ public final class Validator implements Application {
      */
     @Override
     public Iterable<byte[]> call(Map<String, Object> environ, StartResponse startResponse) throws Exception {
-        return call(environ, startResponse, new Report());
+        return call(environ, startResponse, Reports.open());
     }
 
     /** Like {@link #call(Map, StartResponse)}, recording what it finds in {@code report}. */

@@ -21,7 +21,11 @@ import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class AccessLogTest {
 
@@ -99,7 +103,24 @@ class AccessLogTest {
 
         // then
         assertThat(line).as("one line").doesNotContain("\n")
-                .endsWith("\"evil\\\" 200 1\\x0aforged \\xc3\\xa9\" 5");
+                .endsWith("\"evil\\\" 200 1\\nforged \\xc3\\xa9\" 5");
+    }
+
+    @ParameterizedTest(name = "{0}") // #17
+    @MethodSource("apacheEscapes")
+    void fieldsAreEscapedAsApachesApEscapeLogitem(String what, String raw, String logged) {
+        assertThat(AccessLog.escape(raw)).as(what).isEqualTo(logged);
+    }
+
+    /** What httpd's ap_escape_logitem writes for each kind of byte. */
+    static Stream<Arguments> apacheEscapes() {
+        return Stream.of(
+                Arguments.of("quote and backslash get a backslash", "a\"b\\c", "a\\\"b\\\\c"),
+                Arguments.of("the five named control characters", "\b\n\r\t\u000b", "\\b\\n\\r\\t\\v"),
+                Arguments.of("other control bytes as hex", "\u0000\u0001\u001b\u007f", "\\x00\\x01\\x1b\\x7f"),
+                Arguments.of("form feed and bell are not named", "\f\u0007", "\\x0c\\x07"),
+                Arguments.of("non-ASCII, each UTF-8 byte in lower-case hex", "é€", "\\xc3\\xa9\\xe2\\x82\\xac"),
+                Arguments.of("printable ASCII unchanged", "GET /a?b=c d~", "GET /a?b=c d~"));
     }
 
     @Test

@@ -50,12 +50,38 @@ class EnvironBuilderTest {
         EnvironRules.check(environ, new Report());
     }
 
-    @Test
-    void sleepingNeedsAServer() {
-        Runnable sleep = (Runnable) EnvironBuilder.of("GET", "/").build().get(Environ.ASYNC_SLEEP);
+    @Test // #17
+    void sleepAndWakeStandInsKeepTheLedgerAsAServerDoes() {
+        // given the stand-ins of a fresh environ
+        Map<String, Object> environ = EnvironBuilder.of("GET", "/").build();
+        Runnable sleep = (Runnable) environ.get(Environ.ASYNC_SLEEP);
+        Runnable wake = (Runnable) environ.get(Environ.ASYNC_WAKE);
+        AsyncStandIn async = EnvironBuilder.async(environ);
 
-        assertThatThrownBy(sleep::run).isInstanceOf(IllegalStateException.class)
-                .hasMessage("async.sleep needs a server to suspend the response; run the application with MockContainer");
+        // when / then: a sleep is pending until a wake releases it
+        sleep.run();
+        assertThat(async.isSleeping()).as("after a sleep").isTrue();
+        wake.run();
+        assertThat(async.isSleeping()).as("after the wake").isFalse();
+        assertThat(async.hasPermit()).as("the wake released the sleep, nothing kept").isFalse();
+
+        // a wake while nothing sleeps is kept, once, and cancels the next sleep
+        wake.run();
+        wake.run();
+        assertThat(async.hasPermit()).isTrue();
+        sleep.run();
+        assertThat(async.isSleeping()).as("the kept wake cancelled this sleep").isFalse();
+        sleep.run();
+        assertThat(async.isSleeping()).as("two wakes keep one permit, as LockSupport.unpark").isTrue();
+        assertThat(List.of(async.sleeps(), async.wakes())).containsExactly(3, 3);
+    }
+
+    @Test // #17
+    void theLedgerIsOnlyThereForTheBuildersOwnStandIns() {
+        Map<String, Object> environ = EnvironBuilder.of("GET", "/").set(Environ.ASYNC_SLEEP, (Runnable) () -> { }).build();
+
+        assertThatThrownBy(() -> EnvironBuilder.async(environ)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("environ[\"async.sleep\"] is not EnvironBuilder's stand-in");
     }
 
     @Test
