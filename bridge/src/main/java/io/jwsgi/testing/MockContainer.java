@@ -24,8 +24,9 @@ import java.util.Objects;
  * test with a {@link ValidationError} (not a {@code 500}); {@link #withoutValidator()} turns that
  * off, to see what a client would get. {@link MockRequest#send()} waits for the response to end up
  * to the {@link #deadline}; {@link MockRequest#start()} returns a {@link MockExchange} that steps
- * the response instead: sleep and wake, a client that is not ready, a client that leaves, the idle
- * timeout.
+ * the response instead: sleep and wake, a client that is not ready at the write or
+ * ({@link MockRequest#slowFlush()}) at the flush, a client that leaves, the idle timeout.
+ * {@link #nonBlocking()} serves as the servlet does with {@code non-blocking=true}.
  *
  * <p>A container holds only settings: requests are independent of each other, each with its own
  * thread while it runs, so one container may serve many requests at once (a long-poll and the

@@ -32,13 +32,23 @@ import java.util.function.Supplier;
  * thread, as on a real server.
  *
  * <p><b>Settling.</b> Every method first waits until the exchange settles: nothing runs and nothing
- * is scheduled (the application sleeps, the response waits for the client, or it ended). So what a
- * method observes, and what it changes, does not depend on timing. {@link #takeChunk()} and
+ * is scheduled (the application sleeps, the response waits for the client, or it ended). The
+ * stepping methods ({@link #wake()}, {@link #clientTakes(int)}, {@link #clientReady()},
+ * {@link #clientNotReady()}, {@link #disconnect()}, {@link #disconnectSilently()},
+ * {@link #timeout()}) wait again after their step, so their effect has happened when they return
+ * (after {@code disconnect()}, the application's {@code close()} ran and the response ended). So
+ * what a method observes, and what it changes, does not depend on timing. {@link #takeChunk()} and
  * {@link #awaitDone()} wait for their event instead, which is what a test uses after another thread
  * woke the application. Each wait lasts at most the container's deadline; then the test fails
  * with a message naming the request, the application, the state it is stuck in and the chunks so
- * far. A rule broken by the application (with the validator on) is thrown from the next method
- * called, as the {@link ValidationError} itself.
+ * far.
+ *
+ * <p><b>Broken rules.</b> A rule broken by the application is thrown from the next method called,
+ * as the {@link ValidationError} itself: one found by the validator the container wraps the
+ * application in, or by a validator the application stacks inside itself (called on the
+ * exchange's thread), thrown from {@code call}, {@code next} or {@code close()} (which the pump
+ * only logs). Once the response ended, the next method also checks that every such validator's
+ * iterable was closed ({@link ValidationError.Rule#CLOSE_MISSING}).
  */
 public final class MockExchange implements AutoCloseable {
 
@@ -73,21 +83,12 @@ public final class MockExchange implements AutoCloseable {
         this.probe = new Probe(container.application());
         this.reports = new Reports();
         this.report = container.validates() ? new Report() : null;
-        Application served = probe;
-        if (report != null) {
-            reports.add(report);
-            Validator validator = Validator.wrap(probe, appName);
-            served = (env, start) -> validator.call(env, start, report);
-        }
-        if (container.isNonBlocking()) {
-            served = new RefusedWrite(served);
-        }
         this.loop = new MockLoop("jwsgi-mock-" + COUNT.incrementAndGet(), reports::watchCurrentThread,
                 this::finished, this::stopped);
         this.channel = new MockChannel(loop, credits, "HEAD".equals(request.method()), slowFlush);
         this.engine = Engine.builder().name(loop.thread().getName()).executor(loop)
                 .idleTimeoutMillis(container.idleTimeout().toMillis()).build();
-        this.pump = engine.open(served, environ, channel, name);
+        this.pump = engine.open(served(container.isNonBlocking()), environ, channel, name);
         // With non-blocking=true the servlet runs the turn onWritePossible asks for inside that
         // callback, on the container's thread: here the exchange's thread.
         Runnable writePossible = container.isNonBlocking()
@@ -98,6 +99,17 @@ public final class MockExchange implements AutoCloseable {
         loop.begin();
         // The container's first onWritePossible, as after Servlet's setWriteListener.
         writePossible.run();
+    }
+
+    /** The application as the pump calls it: the probe, in the validator unless it is off, in the servlet's non-blocking view if asked. */
+    private Application served(boolean nonBlocking) {
+        Application served = probe;
+        if (report != null) {
+            reports.add(report);
+            Validator validator = Validator.wrap(probe, appName);
+            served = (env, start) -> validator.call(env, start, report);
+        }
+        return nonBlocking ? new RefusedWrite(served) : served;
     }
 
     private boolean finished() {

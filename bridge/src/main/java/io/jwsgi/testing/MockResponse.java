@@ -229,8 +229,12 @@ public final class MockResponse {
 
     /**
      * Returns the first exception the application threw from {@code call}, {@code iterator},
-     * {@code hasNext} or {@code next}: the cause of a {@code 500}. The validator's own errors are
-     * not here: they are thrown to the test.
+     * {@code hasNext} or {@code next}, checked or not, also when {@code start} rethrew it as
+     * {@code excInfo}: the cause of a {@code 500}, or of the cut connection if the head had gone
+     * out. What the application lets through of the response's own ending (a {@code write} that
+     * failed because the client left or the server ended the response) is not an application
+     * error, as for the server. The validator's own errors are not here: they are thrown to the
+     * test.
      *
      * @return the exception, or empty if the application threw none
      */

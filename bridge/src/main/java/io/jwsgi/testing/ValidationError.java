@@ -13,9 +13,10 @@ package io.jwsgi.testing;
  * </pre>
  *
  * <p>Thrown inside a server (from {@code call}, {@code start}, {@code next}...), it is an
- * application error like any other: the client gets {@code 500}. The mock container therefore
- * remembers the first one and rethrows it to the test from {@link MockRequest#send()} and the
- * {@link MockExchange} methods, instead of handing the test a {@code 500}.
+ * application error like any other: the client gets {@code 500}; thrown from {@code close()}, it
+ * is only logged. The mock container therefore remembers the first one, wherever it was thrown,
+ * and rethrows it to the test from {@link MockRequest#send()} and the {@link MockExchange}
+ * methods, instead of handing the test a {@code 500}.
  */
 public final class ValidationError extends AssertionError {
 

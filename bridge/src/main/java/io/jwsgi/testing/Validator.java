@@ -90,7 +90,10 @@ public final class Validator implements Application {
 
     /**
      * Checks the environ, calls the application with checking versions of {@code start},
-     * {@code wsgi.input} and {@code async.sleep}, and returns a checking view of its body.
+     * {@code wsgi.input} and {@code async.sleep}, and returns a checking view of its body. Called
+     * on the thread of a {@link MockContainer} exchange (behind a middleware of the application,
+     * say), it also reports to that exchange: the exchange rethrows the first rule it found, also
+     * one thrown from {@code close()}, and checks at its end that the body was closed.
      *
      * @throws ValidationError if the environ or the application breaks a rule
      * @throws Exception whatever the application throws, unchanged
