@@ -15,11 +15,15 @@ import java.util.Map;
  * such a wait only after that thread's callback returns: the wait would never end. Whether a turn
  * runs on a container thread depends on timing, so {@code write} is refused on every thread: an
  * application that uses it fails on its first request, not under load.
+ *
+ * <p>Public so that the mock container's non-blocking mode
+ * ({@code io.jwsgi.testing.MockContainer#nonBlocking()}) serves an application through this very
+ * view.
  */
-final class NonBlocking implements Application {
+public final class NonBlocking implements Application {
 
     /** The message of what the refused {@code write} throws. */
-    static final String WRITE_REFUSED = "write() is not available with init-param non-blocking=true: it waits until"
+    public static final String WRITE_REFUSED = "write() is not available with init-param non-blocking=true: it waits until"
             + " the client takes the bytes, which would hold a container thread; yield the bytes from the returned"
             + " iterable instead, or set non-blocking=false";
 
@@ -29,7 +33,12 @@ final class NonBlocking implements Application {
 
     private final Application app;
 
-    NonBlocking(Application app) {
+    /**
+     * Wraps an application.
+     *
+     * @param app the application served with {@code non-blocking=true}
+     */
+    public NonBlocking(Application app) {
         this.app = app;
     }
 

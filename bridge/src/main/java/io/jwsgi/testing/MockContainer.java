@@ -103,8 +103,9 @@ public final class MockContainer {
      * Serves as {@code JwsgiServlet} does with its init-param {@code non-blocking=true}: the turn
      * each {@code onWritePossible} asks for runs inside that callback, on the container's thread
      * (here the exchange's own), through the engine's {@code runInline}, as the servlet does; the
-     * {@code write} callable that {@code start} returns refuses every call (the application gets
-     * an {@code IllegalStateException}, the client a {@code 500}); and the request body is whole
+     * {@code write} callable that {@code start} returns refuses every call, through the servlet's
+     * own {@link io.jwsgi.servlet.NonBlocking} view (the application gets an
+     * {@code IllegalStateException}, the client a {@code 500}); and the request body is whole
      * before the application runs, as the servlet's {@code input=buffer}, which the mock's always
      * is. Wakes and the idle timeout still resume the response through the engine's executor.
      *

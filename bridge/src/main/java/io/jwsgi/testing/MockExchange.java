@@ -5,6 +5,7 @@ import io.jwsgi.Environ;
 import io.jwsgi.server.Engine;
 import io.jwsgi.server.Pump;
 import io.jwsgi.server.ResponseEnded;
+import io.jwsgi.servlet.NonBlocking;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -109,7 +110,7 @@ public final class MockExchange implements AutoCloseable {
             Validator validator = Validator.wrap(probe, appName);
             served = (env, start) -> validator.call(env, start, report);
         }
-        return nonBlocking ? new RefusedWrite(served) : served;
+        return nonBlocking ? new NonBlocking(served) : served;
     }
 
     private boolean finished() {

@@ -5,6 +5,7 @@ import static io.jwsgi.testing.Apps.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jwsgi.Application;
+import io.jwsgi.servlet.NonBlocking;
 import io.jwsgi.testing.Apps.Body;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,7 +101,7 @@ class MockModesTest {
         // then the client gets a 500 and the test the servlet's reason
         assertThat(response.status()).isEqualTo(500);
         assertThat(response.applicationError()).get().isInstanceOf(IllegalStateException.class)
-                .extracting(Throwable::getMessage).isEqualTo(RefusedWrite.WRITE_REFUSED);
+                .extracting(Throwable::getMessage).isEqualTo(NonBlocking.WRITE_REFUSED);
     }
 
     @Test // #17
