@@ -9,6 +9,7 @@ import io.jwsgi.app.FileWrapper;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,19 +52,26 @@ import java.util.Objects;
 public final class StaticFiles implements Application {
 
     private static final Header ALLOW = new Header("Allow", "GET, HEAD");
+    private static final Header VARY = new Header("Vary", "Accept-Encoding");
+    /** The precompressed codings served, best first, with their file name suffixes. */
+    private static final Map<String, String> SUFFIXES = Map.of("br", ".br", "gzip", ".gz");
+    private static final List<String> CODINGS = List.of("br", "gzip");
 
     private final StaticSource source;
     private final Application fallback;
     private final String indexFile;
     private final Duration maxAge;
     private final int blockSize;
+    private final List<String> codings;
 
-    private StaticFiles(StaticSource source, Application fallback, String indexFile, Duration maxAge, int blockSize) {
+    private StaticFiles(StaticSource source, Application fallback, String indexFile, Duration maxAge, int blockSize,
+            List<String> codings) {
         this.source = source;
         this.fallback = fallback;
         this.indexFile = indexFile;
         this.maxAge = maxAge;
         this.blockSize = blockSize;
+        this.codings = codings;
     }
 
     /**
@@ -74,7 +82,7 @@ public final class StaticFiles implements Application {
      * @throws IllegalArgumentException if {@code root} is not an existing directory
      */
     public static StaticFiles directory(Path root) {
-        return new StaticFiles(new StaticSource.Directory(root), null, "index.html", null, FileWrapper.BLOCK_SIZE);
+        return new StaticFiles(new StaticSource.Directory(root), null, "index.html", null, FileWrapper.BLOCK_SIZE, List.of());
     }
 
     /**
@@ -98,7 +106,7 @@ public final class StaticFiles implements Application {
      */
     public static StaticFiles classpath(String prefix, ClassLoader loader) {
         return new StaticFiles(new StaticSource.Classpath(prefix, Objects.requireNonNull(loader, "loader")), null,
-                "index.html", null, FileWrapper.BLOCK_SIZE);
+                "index.html", null, FileWrapper.BLOCK_SIZE, List.of());
     }
 
     /**
@@ -109,7 +117,7 @@ public final class StaticFiles implements Application {
      * @return the copy
      */
     public StaticFiles fallback(Application app) {
-        return new StaticFiles(source, Objects.requireNonNull(app, "fallback"), indexFile, maxAge, blockSize);
+        return new StaticFiles(source, Objects.requireNonNull(app, "fallback"), indexFile, maxAge, blockSize, codings);
     }
 
     /**
@@ -122,7 +130,7 @@ public final class StaticFiles implements Application {
         if (age.isNegative()) {
             throw new IllegalArgumentException("StaticFiles maxAge must not be negative, got " + age);
         }
-        return new StaticFiles(source, fallback, indexFile, age, blockSize);
+        return new StaticFiles(source, fallback, indexFile, age, blockSize, codings);
     }
 
     /**
@@ -135,7 +143,7 @@ public final class StaticFiles implements Application {
         if (bytes < 1) {
             throw new IllegalArgumentException("StaticFiles blockSize must be at least 1 byte, got " + bytes);
         }
-        return new StaticFiles(source, fallback, indexFile, maxAge, bytes);
+        return new StaticFiles(source, fallback, indexFile, maxAge, bytes, codings);
     }
 
     /**
@@ -148,7 +156,20 @@ public final class StaticFiles implements Application {
         if (name != null && (name.isEmpty() || name.contains("/") || name.startsWith("."))) {
             throw new IllegalArgumentException("StaticFiles indexFile must be a plain file name, got \"" + name + "\"");
         }
-        return new StaticFiles(source, fallback, name, maxAge, blockSize);
+        return new StaticFiles(source, fallback, name, maxAge, blockSize, codings);
+    }
+
+    /**
+     * Returns a copy that serves precompressed siblings: for {@code app.js}, {@code app.js.br}
+     * (Brotli) or {@code app.js.gz} (gzip) when {@code Accept-Encoding} accepts that coding, with
+     * {@code Content-Encoding}, its own {@code ETag} and byte ranges counted in the encoded bytes.
+     * Every response for a file that has such a sibling carries {@code Vary: Accept-Encoding}. A
+     * sibling older than its file is ignored.
+     *
+     * @return the copy
+     */
+    public StaticFiles precompressed() {
+        return new StaticFiles(source, fallback, indexFile, maxAge, blockSize, CODINGS);
     }
 
     @Override
@@ -172,18 +193,24 @@ public final class StaticFiles implements Application {
         if (file == null) {
             return fallback != null ? fallback.call(environ, startResponse) : Pages.plain(startResponse, "404 Not Found");
         }
-        return serve(environ, startResponse, file, "HEAD".equals(method));
+        return serve(environ, startResponse, path, file, "HEAD".equals(method));
     }
 
-    private Iterable<byte[]> serve(Map<String, Object> environ, StartResponse startResponse, StaticSource.Found file,
-            boolean head) throws Exception {
-        long length = file.length();
-        long modified = file.lastModified();
-        String etag = "\"" + Long.toHexString(length) + "-" + Long.toHexString(modified) + "\"";
+    private Iterable<byte[]> serve(Map<String, Object> environ, StartResponse startResponse, StaticPath path,
+            StaticSource.Found file, boolean head) throws Exception {
+        Representation chosen = represent(environ, path, file);
+        StaticSource.Found body = chosen.body();
+        long length = body.length();
+        long modified = body.lastModified();
+        String etag = "\"" + Long.toHexString(length) + "-" + Long.toHexString(modified)
+                + (chosen.coding() == null ? "" : "-" + chosen.coding()) + "\"";
         List<Header> validators = new ArrayList<>(List.of(new Header("ETag", etag),
                 new Header("Last-Modified", Conditional.httpDate(modified))));
         if (maxAge != null) {
             validators.add(new Header("Cache-Control", "public, max-age=" + maxAge.toSeconds()));
+        }
+        if (chosen.negotiated()) {
+            validators.add(VARY);
         }
         if (Conditional.notModified(environ, etag, modified)) {
             startResponse.start("304 Not Modified", validators);
@@ -193,31 +220,83 @@ public final class StaticFiles implements Application {
                 ? ByteRange.parse(environ.get("HTTP_RANGE") instanceof String r ? r : null, length)
                 : ByteRange.WHOLE;
         if (range.kind() == ByteRange.Kind.UNSATISFIABLE) {
-            startResponse.start("416 Range Not Satisfiable", List.of(new Header("Accept-Ranges", "bytes"),
+            List<Header> headers = new ArrayList<>(List.of(new Header("Accept-Ranges", "bytes"),
                     new Header("Content-Range", "bytes */" + length), new Header("Content-Length", "0")));
+            if (chosen.negotiated()) {
+                headers.add(VARY);
+            }
+            startResponse.start("416 Range Not Satisfiable", headers);
             return List.of();
         }
-        List<Header> headers = new ArrayList<>(List.of(new Header("Accept-Ranges", "bytes"),
-                new Header("Content-Type", ContentTypes.of(file.name()))));
+        List<Header> headers = new ArrayList<>(List.of(new Header("Accept-Ranges", "bytes")));
+        if (chosen.coding() != null) {
+            headers.add(new Header("Content-Encoding", chosen.coding()));
+        }
         headers.addAll(validators);
-        return send(environ, startResponse, file, head, range, headers);
+        String type = ContentTypes.of(file.name());
+        FileWrapper wrapper = FileWrapper.of(environ);
+        if (range.kind() == ByteRange.Kind.PARTIAL && range.spans().size() > 1) {
+            MultipartRanges parts = new MultipartRanges(range.spans(), type, length,
+                    (offset, count) -> body.open(wrapper, offset, count, blockSize));
+            headers.add(new Header("Content-Type", parts.mediaType()));
+            headers.add(new Header("Content-Length", Long.toString(parts.length())));
+            startResponse.start("206 Partial Content", headers);
+            return parts;
+        }
+        headers.add(new Header("Content-Type", type));
+        return send(wrapper, startResponse, body, head, range, headers);
+    }
+
+    /** The file or the precompressed sibling to send, as {@code Accept-Encoding} allows. */
+    private Representation represent(Map<String, Object> environ, StaticPath path, StaticSource.Found file)
+            throws Exception {
+        if (codings.isEmpty()) {
+            return new Representation(file, null, false);
+        }
+        String relative = path.join(indexFile);
+        Map<String, StaticSource.Found> siblings = new LinkedHashMap<>();
+        for (String coding : codings) {
+            StaticSource.Found sibling = source.find(relative + SUFFIXES.get(coding));
+            // A sibling older than its file is a leftover of an earlier build: never send stale content.
+            if (sibling != null && sibling.lastModified() >= file.lastModified()) {
+                siblings.put(coding, sibling);
+            }
+        }
+        if (siblings.isEmpty()) {
+            return new Representation(file, null, false);
+        }
+        String coding = AcceptEncoding.choose(environ.get("HTTP_ACCEPT_ENCODING") instanceof String a ? a : null,
+                List.copyOf(siblings.keySet()));
+        return coding.equals(AcceptEncoding.IDENTITY) ? new Representation(file, null, true)
+                : new Representation(siblings.get(coding), coding, true);
+    }
+
+    /**
+     * What is sent for a request.
+     *
+     * @param body the file whose bytes are sent
+     * @param coding its content coding, {@code null} for the file itself
+     * @param negotiated whether other codings exist, so the response varies with {@code Accept-Encoding}
+     */
+    private record Representation(StaticSource.Found body, String coding, boolean negotiated) {
     }
 
     /** Sends the whole file ({@code 200}) or one range of it ({@code 206}). */
-    private Iterable<byte[]> send(Map<String, Object> environ, StartResponse startResponse, StaticSource.Found file,
+    private Iterable<byte[]> send(FileWrapper wrapper, StartResponse startResponse, StaticSource.Found file,
             boolean head, ByteRange range, List<Header> headers) throws Exception {
         boolean partial = range.kind() == ByteRange.Kind.PARTIAL;
-        long offset = partial ? range.start() : 0;
-        long count = partial ? range.length() : file.length();
+        long offset = partial ? range.single().start() : 0;
+        long count = partial ? range.single().length() : file.length();
         if (partial) {
-            headers.add(new Header("Content-Range", "bytes " + range.start() + "-" + range.end() + "/" + file.length()));
+            headers.add(new Header("Content-Range",
+                    "bytes " + offset + "-" + range.single().end() + "/" + file.length()));
         }
         headers.add(new Header("Content-Length", Long.toString(count)));
         startResponse.start(partial ? "206 Partial Content" : "200 OK", headers);
         if (head || count == 0) {
             return List.of();
         }
-        return file.open(FileWrapper.of(environ), offset, count, blockSize);
+        return file.open(wrapper, offset, count, blockSize);
     }
 
     @Override
