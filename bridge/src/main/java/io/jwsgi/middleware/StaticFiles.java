@@ -42,10 +42,14 @@ import java.util.Objects;
  * {@code Last-Modified}, an {@code ETag} made of its length and modification time,
  * {@code Accept-Ranges: bytes} and, if set, {@code Cache-Control: public, max-age=N}.
  * {@code If-None-Match} (weak comparison, {@code *}) and, without it, {@code If-Modified-Since}
- * give {@code 304 Not Modified}. A single {@code Range} ({@code bytes=a-b}, {@code bytes=a-},
- * {@code bytes=-n}) gives {@code 206} with {@code Content-Range}, unless an {@code If-Range} names
- * another version; an unsatisfiable one gives {@code 416} with {@code Content-Range: bytes *}{@code /len};
- * several ranges or a malformed header give the whole file. The body comes from the environ's
+ * give {@code 304 Not Modified}. A {@code Range} ({@code bytes=a-b}, {@code bytes=a-},
+ * {@code bytes=-n}, or several of them) gives {@code 206}, unless an {@code If-Range} names another
+ * version or is no strong validator: one range with {@code Content-Range}, several as a
+ * {@code multipart/byteranges} body (RFC 9110 section 14.6), sorted, overlapping and nearby ones
+ * merged ({@link ByteRange} has the limits); none inside the file gives {@code 416} with
+ * {@code Content-Range: bytes *}{@code /len}; a malformed header or too many ranges give the
+ * whole file. With {@link #precompressed()}, {@code .br} and {@code .gz} siblings are sent to
+ * clients that accept them. The body comes from the environ's
  * {@link FileWrapper} (or the default one), read one block ({@link FileWrapper#BLOCK_SIZE} by default)
  * per chunk, so large files are never loaded whole; its {@code close()} closes the file.
  */
@@ -199,36 +203,25 @@ public final class StaticFiles implements Application {
     private Iterable<byte[]> serve(Map<String, Object> environ, StartResponse startResponse, StaticPath path,
             StaticSource.Found file, boolean head) throws Exception {
         Representation chosen = represent(environ, path, file);
-        StaticSource.Found body = chosen.body();
-        long length = body.length();
-        long modified = body.lastModified();
-        String etag = "\"" + Long.toHexString(length) + "-" + Long.toHexString(modified)
-                + (chosen.coding() == null ? "" : "-" + chosen.coding()) + "\"";
-        List<Header> validators = new ArrayList<>(List.of(new Header("ETag", etag),
-                new Header("Last-Modified", Conditional.httpDate(modified))));
-        if (maxAge != null) {
-            validators.add(new Header("Cache-Control", "public, max-age=" + maxAge.toSeconds()));
-        }
-        if (chosen.negotiated()) {
-            validators.add(VARY);
-        }
-        if (Conditional.notModified(environ, etag, modified)) {
+        long length = chosen.body().length();
+        long modified = chosen.body().lastModified();
+        List<Header> validators = validators(chosen);
+        if (Conditional.notModified(environ, chosen.etag(), modified)) {
             startResponse.start("304 Not Modified", validators);
             return List.of();
         }
-        ByteRange range = !head && Conditional.rangeApplies(environ, etag, modified)
+        ByteRange range = !head && Conditional.rangeApplies(environ, chosen.etag(), modified)
                 ? ByteRange.parse(environ.get("HTTP_RANGE") instanceof String r ? r : null, length)
                 : ByteRange.WHOLE;
+        List<Header> headers = new ArrayList<>(List.of(new Header("Accept-Ranges", "bytes")));
         if (range.kind() == ByteRange.Kind.UNSATISFIABLE) {
-            List<Header> headers = new ArrayList<>(List.of(new Header("Accept-Ranges", "bytes"),
-                    new Header("Content-Range", "bytes */" + length), new Header("Content-Length", "0")));
+            headers.addAll(List.of(new Header("Content-Range", "bytes */" + length), new Header("Content-Length", "0")));
             if (chosen.negotiated()) {
                 headers.add(VARY);
             }
             startResponse.start("416 Range Not Satisfiable", headers);
             return List.of();
         }
-        List<Header> headers = new ArrayList<>(List.of(new Header("Accept-Ranges", "bytes")));
         if (chosen.coding() != null) {
             headers.add(new Header("Content-Encoding", chosen.coding()));
         }
@@ -236,15 +229,34 @@ public final class StaticFiles implements Application {
         String type = ContentTypes.of(file.name());
         FileWrapper wrapper = FileWrapper.of(environ);
         if (range.kind() == ByteRange.Kind.PARTIAL && range.spans().size() > 1) {
-            MultipartRanges parts = new MultipartRanges(range.spans(), type, length,
-                    (offset, count) -> body.open(wrapper, offset, count, blockSize));
-            headers.add(new Header("Content-Type", parts.mediaType()));
-            headers.add(new Header("Content-Length", Long.toString(parts.length())));
-            startResponse.start("206 Partial Content", headers);
-            return parts;
+            return sendParts(wrapper, startResponse, chosen.body(), range, type, headers);
         }
         headers.add(new Header("Content-Type", type));
-        return send(wrapper, startResponse, body, head, range, headers);
+        return send(wrapper, startResponse, chosen.body(), head, range, headers);
+    }
+
+    /** Sends several ranges as one {@code multipart/byteranges} body ({@code 206}). */
+    private Iterable<byte[]> sendParts(FileWrapper wrapper, StartResponse startResponse, StaticSource.Found file,
+            ByteRange range, String type, List<Header> headers) {
+        MultipartRanges parts = new MultipartRanges(range.spans(), type, file.length(),
+                (offset, count) -> file.open(wrapper, offset, count, blockSize));
+        headers.add(new Header("Content-Type", parts.mediaType()));
+        headers.add(new Header("Content-Length", Long.toString(parts.length())));
+        startResponse.start("206 Partial Content", headers);
+        return parts;
+    }
+
+    /** {@code ETag}, {@code Last-Modified}, {@code Cache-Control} if set, {@code Vary} if negotiated. */
+    private List<Header> validators(Representation chosen) {
+        List<Header> validators = new ArrayList<>(List.of(new Header("ETag", chosen.etag()),
+                new Header("Last-Modified", Conditional.httpDate(chosen.body().lastModified()))));
+        if (maxAge != null) {
+            validators.add(new Header("Cache-Control", "public, max-age=" + maxAge.toSeconds()));
+        }
+        if (chosen.negotiated()) {
+            validators.add(VARY);
+        }
+        return validators;
     }
 
     /** The file or the precompressed sibling to send, as {@code Accept-Encoding} allows. */
@@ -279,6 +291,11 @@ public final class StaticFiles implements Application {
      * @param negotiated whether other codings exist, so the response varies with {@code Accept-Encoding}
      */
     private record Representation(StaticSource.Found body, String coding, boolean negotiated) {
+        /** A strong tag of the length and modification time, and the coding: each representation has its own. */
+        String etag() {
+            return "\"" + Long.toHexString(body.length()) + "-" + Long.toHexString(body.lastModified())
+                    + (coding == null ? "" : "-" + coding) + "\"";
+        }
     }
 
     /** Sends the whole file ({@code 200}) or one range of it ({@code 206}). */
