@@ -11,6 +11,8 @@ import io.jwsgi.testing.MockRequest;
 import io.jwsgi.testing.MockResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +23,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -264,5 +268,32 @@ class StaticFilesRangesTest {
 
         assertThat(response.header("Content-Encoding")).isEqualTo("gzip");
         assertThat(response.header("Content-Type")).startsWith("text/html");
+    }
+
+    @Test
+    void jarResourcesGetSiblingsAndSeveralRangesToo() throws IOException {
+        Path jar = root.resolve("static.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (String name : List.of("static/app.js", "static/app.js.gz")) {
+                JarEntry entry = new JarEntry(name);
+                entry.setTime(MODIFIED.toEpochMilli());
+                out.putNextEntry(entry);
+                out.write(name.endsWith(".gz") ? gz : SCRIPT.getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            StaticFiles files = StaticFiles.classpath("static", loader).precompressed();
+
+            MockResponse gzipped = get(files, "/app.js", "HTTP_ACCEPT_ENCODING", "gzip");
+            MockResponse parts = get(files, "/app.js", "HTTP_RANGE", "bytes=0-5,1000-1005");
+
+            assertThat(gzipped.header("Content-Encoding")).isEqualTo("gzip");
+            assertThat(Arrays.equals(gzipped.body(), gz)).as("the .gz entry's bytes").isTrue();
+            assertThat(Byteranges.parse(parts.header("Content-Type"), parts.body()))
+                    .extracting(p -> new String(p.data(), StandardCharsets.UTF_8))
+                    .containsExactly(SCRIPT.substring(0, 6), SCRIPT.substring(1000, 1006));
+            assertThat(parts.header("Vary")).isEqualTo("Accept-Encoding");
+        }
     }
 }
