@@ -39,8 +39,11 @@ final class Conditional {
     }
 
     /**
-     * Whether a {@code Range} may be honoured: no {@code If-Range}, or one that names the current
-     * representation exactly (a strong tag match, or the exact {@code Last-Modified} date).
+     * Whether a {@code Range} may be honoured (RFC 9110 section 13.1.5): no {@code If-Range}, or one
+     * that names the current representation exactly: a strong tag equal to {@code etag} (a weak tag
+     * never matches), or a date equal to {@code Last-Modified} while that date is a strong validator,
+     * that is, at least one second in the past (a file changed within the current second could
+     * change again under the same date).
      *
      * @param environ the request's environ
      * @param etag the representation's entity tag, quoted
@@ -56,7 +59,8 @@ final class Conditional {
             return v.equals(etag);
         }
         Instant date = parseDate(v);
-        return date != null && date.getEpochSecond() == lastModified / 1000;
+        long second = lastModified / 1000;
+        return date != null && date.getEpochSecond() == second && second < System.currentTimeMillis() / 1000;
     }
 
     /** Formats an HTTP date: {@code Sun, 06 Nov 1994 08:49:37 GMT}. */

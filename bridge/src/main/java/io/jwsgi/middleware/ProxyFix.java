@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Takes the client's address, scheme, host, port and path prefix from the {@code X-Forwarded-*}
@@ -39,6 +40,16 @@ import java.util.Map;
  *   <tr><td>{@code X-Forwarded-Port}</td><td>{@code SERVER_PORT}, the port of {@code HTTP_HOST}</td><td>1 to 65535</td></tr>
  *   <tr><td>{@code X-Forwarded-Prefix}</td><td>{@code SCRIPT_NAME} (prefixed)</td><td>starts with {@code /}</td></tr>
  * </table>
+ *
+ * <p>RFC 7239's {@code Forwarded} header (parsed by {@link ForwardedHeader}) is read too. By
+ * default ({@link Headers#FORWARDED_FIRST}) a well-formed one wins, and {@code X-Forwarded-For},
+ * {@code -Proto}, {@code -Host} and {@code -Port} are then ignored; a malformed one is logged and
+ * ignored. Hop counts do not apply to it: its elements are walked from the nearest proxy's back,
+ * over each whose {@code for} is itself a trusted proxy, and the first other element gives
+ * {@code REMOTE_ADDR} (an IP address; {@code unknown} and obfuscated nodes leave it as it was),
+ * {@code wsgi.url_scheme} ({@code http} or {@code https}), {@code HTTP_HOST}, {@code SERVER_NAME}
+ * and {@code SERVER_PORT} (the scheme's default port for a host without one) and
+ * {@link ForwardedHeader#BY}. {@link Options#headers} chooses other precedence.
  *
  * <p>A value that is not accepted is ignored. The environ is copied before it is changed, and the
  * replaced values are kept under {@link #ORIGINAL}. The application's body is returned as it is,
@@ -100,6 +111,23 @@ public final class ProxyFix implements Application {
             Object old = env.put(key, value);
             original.putIfAbsent(key, old == null ? "" : old);
         };
+        ForwardedHeader.Element client = options.headers == Headers.X_FORWARDED_ONLY ? null
+                : ForwardedHeader.client(environ.get("HTTP_FORWARDED") instanceof String f ? f : null, options::trusts);
+        if (client != null) {
+            applyForwarded(client, env, changes);
+        } else if (options.headers != Headers.FORWARDED_ONLY) {
+            applyXForwarded(environ, env, changes);
+        }
+        String prefix = hop(environ, "HTTP_X_FORWARDED_PREFIX", options.prefixIn);
+        if (prefix != null && prefix.startsWith("/")) {
+            String script = env.get(Environ.SCRIPT_NAME) instanceof String s ? s : "";
+            changes.set(Environ.SCRIPT_NAME, prefix.replaceAll("/+$", "") + script);
+        }
+        env.put(ORIGINAL, Map.copyOf(original));
+        return app.call(env, startResponse);
+    }
+
+    private void applyXForwarded(Map<String, Object> environ, Map<String, Object> env, Changes changes) {
         String forwardedFor = hop(environ, "HTTP_X_FORWARDED_FOR", options.forIn);
         if (forwardedFor != null) {
             changes.set(Environ.REMOTE_ADDR, forwardedFor);
@@ -110,13 +138,26 @@ public final class ProxyFix implements Application {
         }
         applyHost(hop(environ, "HTTP_X_FORWARDED_HOST", options.hostIn), changes);
         applyPort(hop(environ, "HTTP_X_FORWARDED_PORT", options.portIn), env, changes);
-        String prefix = hop(environ, "HTTP_X_FORWARDED_PREFIX", options.prefixIn);
-        if (prefix != null && prefix.startsWith("/")) {
-            String script = env.get(Environ.SCRIPT_NAME) instanceof String s ? s : "";
-            changes.set(Environ.SCRIPT_NAME, prefix.replaceAll("/+$", "") + script);
+    }
+
+    /** The client's {@code Forwarded} element: address, scheme, host (a host without a port means the scheme's). */
+    private static void applyForwarded(ForwardedHeader.Element client, Map<String, Object> env, Changes changes) {
+        if (client.forAddress() != null) {
+            changes.set(Environ.REMOTE_ADDR, client.forAddress());
         }
-        env.put(ORIGINAL, Map.copyOf(original));
-        return app.call(env, startResponse);
+        if ("http".equals(client.proto()) || "https".equals(client.proto())) {
+            changes.set(Environ.WSGI_URL_SCHEME, client.proto());
+        }
+        String[] host = client.host() == null ? null : hostPort(client.host());
+        if (host != null) {
+            applyHost(client.host(), changes);
+            if (host[1] == null) {
+                changes.set(Environ.SERVER_PORT, "https".equals(env.get(Environ.WSGI_URL_SCHEME)) ? "443" : "80");
+            }
+        }
+        if (client.by() != null) {
+            env.put(ForwardedHeader.BY, client.by());
+        }
     }
 
     /** Sets an environ key, remembering its first value. */
@@ -213,6 +254,16 @@ public final class ProxyFix implements Application {
         return n >= 1 && n <= 65535;
     }
 
+    /** Which forwarding headers a trusted proxy's request is read from. */
+    public enum Headers {
+        /** {@code Forwarded} when the request has a well-formed one, else {@code X-Forwarded-*} (the default). */
+        FORWARDED_FIRST,
+        /** Only {@code Forwarded}; {@code X-Forwarded-For}, {@code -Proto}, {@code -Host} and {@code -Port} are ignored. */
+        FORWARDED_ONLY,
+        /** Only {@code X-Forwarded-*}; {@code Forwarded} is ignored. */
+        X_FORWARDED_ONLY
+    }
+
     /** Which proxies are trusted and how many hops of each header are believed. Also the {@link Middleware}. */
     public static final class Options implements Middleware {
         private final List<TrustedNetwork> trusted;
@@ -221,6 +272,7 @@ public final class ProxyFix implements Application {
         private int hostIn;
         private int portIn;
         private int prefixIn;
+        private Headers headers = Headers.FORWARDED_FIRST;
 
         private Options(List<TrustedNetwork> trusted) {
             this.trusted = trusted;
@@ -256,6 +308,18 @@ public final class ProxyFix implements Application {
             return this;
         }
 
+        /**
+         * Which headers to read (default {@link Headers#FORWARDED_FIRST}); {@code X-Forwarded-Prefix}
+         * is read in every case, as configured by {@link #prefix}.
+         *
+         * @param which the headers
+         * @return these options
+         */
+        public Options headers(Headers which) {
+            headers = Objects.requireNonNull(which, "headers");
+            return this;
+        }
+
         /** Wraps an application with these options (a snapshot: later changes don't affect it). */
         @Override
         public Application wrap(Application app) {
@@ -265,6 +329,7 @@ public final class ProxyFix implements Application {
             copy.hostIn = hostIn;
             copy.portIn = portIn;
             copy.prefixIn = prefixIn;
+            copy.headers = headers;
             return new ProxyFix(app, copy);
         }
 

@@ -9,6 +9,7 @@ import io.jwsgi.app.FileWrapper;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,29 +42,40 @@ import java.util.Objects;
  * {@code Last-Modified}, an {@code ETag} made of its length and modification time,
  * {@code Accept-Ranges: bytes} and, if set, {@code Cache-Control: public, max-age=N}.
  * {@code If-None-Match} (weak comparison, {@code *}) and, without it, {@code If-Modified-Since}
- * give {@code 304 Not Modified}. A single {@code Range} ({@code bytes=a-b}, {@code bytes=a-},
- * {@code bytes=-n}) gives {@code 206} with {@code Content-Range}, unless an {@code If-Range} names
- * another version; an unsatisfiable one gives {@code 416} with {@code Content-Range: bytes *}{@code /len};
- * several ranges or a malformed header give the whole file. The body comes from the environ's
+ * give {@code 304 Not Modified}. A {@code Range} ({@code bytes=a-b}, {@code bytes=a-},
+ * {@code bytes=-n}, or several of them) gives {@code 206}, unless an {@code If-Range} names another
+ * version or is no strong validator: one range with {@code Content-Range}, several as a
+ * {@code multipart/byteranges} body (RFC 9110 section 14.6), sorted, overlapping and nearby ones
+ * merged ({@link ByteRange} has the limits); none inside the file gives {@code 416} with
+ * {@code Content-Range: bytes *}{@code /len}; a malformed header or too many ranges give the
+ * whole file. With {@link #precompressed()}, {@code .br} and {@code .gz} siblings are sent to
+ * clients that accept them. The body comes from the environ's
  * {@link FileWrapper} (or the default one), read one block ({@link FileWrapper#BLOCK_SIZE} by default)
  * per chunk, so large files are never loaded whole; its {@code close()} closes the file.
  */
 public final class StaticFiles implements Application {
 
     private static final Header ALLOW = new Header("Allow", "GET, HEAD");
+    private static final Header VARY = new Header("Vary", "Accept-Encoding");
+    /** The precompressed codings served, best first, with their file name suffixes. */
+    private static final Map<String, String> SUFFIXES = Map.of("br", ".br", "gzip", ".gz");
+    private static final List<String> CODINGS = List.of("br", "gzip");
 
     private final StaticSource source;
     private final Application fallback;
     private final String indexFile;
     private final Duration maxAge;
     private final int blockSize;
+    private final List<String> codings;
 
-    private StaticFiles(StaticSource source, Application fallback, String indexFile, Duration maxAge, int blockSize) {
+    private StaticFiles(StaticSource source, Application fallback, String indexFile, Duration maxAge, int blockSize,
+            List<String> codings) {
         this.source = source;
         this.fallback = fallback;
         this.indexFile = indexFile;
         this.maxAge = maxAge;
         this.blockSize = blockSize;
+        this.codings = codings;
     }
 
     /**
@@ -74,7 +86,7 @@ public final class StaticFiles implements Application {
      * @throws IllegalArgumentException if {@code root} is not an existing directory
      */
     public static StaticFiles directory(Path root) {
-        return new StaticFiles(new StaticSource.Directory(root), null, "index.html", null, FileWrapper.BLOCK_SIZE);
+        return new StaticFiles(new StaticSource.Directory(root), null, "index.html", null, FileWrapper.BLOCK_SIZE, List.of());
     }
 
     /**
@@ -98,7 +110,7 @@ public final class StaticFiles implements Application {
      */
     public static StaticFiles classpath(String prefix, ClassLoader loader) {
         return new StaticFiles(new StaticSource.Classpath(prefix, Objects.requireNonNull(loader, "loader")), null,
-                "index.html", null, FileWrapper.BLOCK_SIZE);
+                "index.html", null, FileWrapper.BLOCK_SIZE, List.of());
     }
 
     /**
@@ -109,7 +121,7 @@ public final class StaticFiles implements Application {
      * @return the copy
      */
     public StaticFiles fallback(Application app) {
-        return new StaticFiles(source, Objects.requireNonNull(app, "fallback"), indexFile, maxAge, blockSize);
+        return new StaticFiles(source, Objects.requireNonNull(app, "fallback"), indexFile, maxAge, blockSize, codings);
     }
 
     /**
@@ -122,7 +134,7 @@ public final class StaticFiles implements Application {
         if (age.isNegative()) {
             throw new IllegalArgumentException("StaticFiles maxAge must not be negative, got " + age);
         }
-        return new StaticFiles(source, fallback, indexFile, age, blockSize);
+        return new StaticFiles(source, fallback, indexFile, age, blockSize, codings);
     }
 
     /**
@@ -135,7 +147,7 @@ public final class StaticFiles implements Application {
         if (bytes < 1) {
             throw new IllegalArgumentException("StaticFiles blockSize must be at least 1 byte, got " + bytes);
         }
-        return new StaticFiles(source, fallback, indexFile, maxAge, bytes);
+        return new StaticFiles(source, fallback, indexFile, maxAge, bytes, codings);
     }
 
     /**
@@ -148,7 +160,20 @@ public final class StaticFiles implements Application {
         if (name != null && (name.isEmpty() || name.contains("/") || name.startsWith("."))) {
             throw new IllegalArgumentException("StaticFiles indexFile must be a plain file name, got \"" + name + "\"");
         }
-        return new StaticFiles(source, fallback, name, maxAge, blockSize);
+        return new StaticFiles(source, fallback, name, maxAge, blockSize, codings);
+    }
+
+    /**
+     * Returns a copy that serves precompressed siblings: for {@code app.js}, {@code app.js.br}
+     * (Brotli) or {@code app.js.gz} (gzip) when {@code Accept-Encoding} accepts that coding, with
+     * {@code Content-Encoding}, its own {@code ETag} and byte ranges counted in the encoded bytes.
+     * Every response for a file that has such a sibling carries {@code Vary: Accept-Encoding}. A
+     * sibling older than its file is ignored.
+     *
+     * @return the copy
+     */
+    public StaticFiles precompressed() {
+        return new StaticFiles(source, fallback, indexFile, maxAge, blockSize, CODINGS);
     }
 
     @Override
@@ -172,52 +197,123 @@ public final class StaticFiles implements Application {
         if (file == null) {
             return fallback != null ? fallback.call(environ, startResponse) : Pages.plain(startResponse, "404 Not Found");
         }
-        return serve(environ, startResponse, file, "HEAD".equals(method));
+        return serve(environ, startResponse, path, file, "HEAD".equals(method));
     }
 
-    private Iterable<byte[]> serve(Map<String, Object> environ, StartResponse startResponse, StaticSource.Found file,
-            boolean head) throws Exception {
-        long length = file.length();
-        long modified = file.lastModified();
-        String etag = "\"" + Long.toHexString(length) + "-" + Long.toHexString(modified) + "\"";
-        List<Header> validators = new ArrayList<>(List.of(new Header("ETag", etag),
-                new Header("Last-Modified", Conditional.httpDate(modified))));
-        if (maxAge != null) {
-            validators.add(new Header("Cache-Control", "public, max-age=" + maxAge.toSeconds()));
-        }
-        if (Conditional.notModified(environ, etag, modified)) {
+    private Iterable<byte[]> serve(Map<String, Object> environ, StartResponse startResponse, StaticPath path,
+            StaticSource.Found file, boolean head) throws Exception {
+        Representation chosen = represent(environ, path, file);
+        long length = chosen.body().length();
+        long modified = chosen.body().lastModified();
+        List<Header> validators = validators(chosen);
+        if (Conditional.notModified(environ, chosen.etag(), modified)) {
             startResponse.start("304 Not Modified", validators);
             return List.of();
         }
-        ByteRange range = !head && Conditional.rangeApplies(environ, etag, modified)
+        ByteRange range = !head && Conditional.rangeApplies(environ, chosen.etag(), modified)
                 ? ByteRange.parse(environ.get("HTTP_RANGE") instanceof String r ? r : null, length)
                 : ByteRange.WHOLE;
+        List<Header> headers = new ArrayList<>(List.of(new Header("Accept-Ranges", "bytes")));
         if (range.kind() == ByteRange.Kind.UNSATISFIABLE) {
-            startResponse.start("416 Range Not Satisfiable", List.of(new Header("Accept-Ranges", "bytes"),
-                    new Header("Content-Range", "bytes */" + length), new Header("Content-Length", "0")));
+            headers.addAll(List.of(new Header("Content-Range", "bytes */" + length), new Header("Content-Length", "0")));
+            if (chosen.negotiated()) {
+                headers.add(VARY);
+            }
+            startResponse.start("416 Range Not Satisfiable", headers);
             return List.of();
         }
-        List<Header> headers = new ArrayList<>(List.of(new Header("Accept-Ranges", "bytes"),
-                new Header("Content-Type", ContentTypes.of(file.name()))));
+        if (chosen.coding() != null) {
+            headers.add(new Header("Content-Encoding", chosen.coding()));
+        }
         headers.addAll(validators);
-        return send(environ, startResponse, file, head, range, headers);
+        String type = ContentTypes.of(file.name());
+        FileWrapper wrapper = FileWrapper.of(environ);
+        if (range.kind() == ByteRange.Kind.PARTIAL && range.spans().size() > 1) {
+            return sendParts(wrapper, startResponse, chosen.body(), range, type, headers);
+        }
+        headers.add(new Header("Content-Type", type));
+        return send(wrapper, startResponse, chosen.body(), head, range, headers);
+    }
+
+    /** Sends several ranges as one {@code multipart/byteranges} body ({@code 206}). */
+    private Iterable<byte[]> sendParts(FileWrapper wrapper, StartResponse startResponse, StaticSource.Found file,
+            ByteRange range, String type, List<Header> headers) {
+        MultipartRanges parts = new MultipartRanges(range.spans(), type, file.length(),
+                (offset, count) -> file.open(wrapper, offset, count, blockSize));
+        headers.add(new Header("Content-Type", parts.mediaType()));
+        headers.add(new Header("Content-Length", Long.toString(parts.length())));
+        startResponse.start("206 Partial Content", headers);
+        return parts;
+    }
+
+    /** {@code ETag}, {@code Last-Modified}, {@code Cache-Control} if set, {@code Vary} if negotiated. */
+    private List<Header> validators(Representation chosen) {
+        List<Header> validators = new ArrayList<>(List.of(new Header("ETag", chosen.etag()),
+                new Header("Last-Modified", Conditional.httpDate(chosen.body().lastModified()))));
+        if (maxAge != null) {
+            validators.add(new Header("Cache-Control", "public, max-age=" + maxAge.toSeconds()));
+        }
+        if (chosen.negotiated()) {
+            validators.add(VARY);
+        }
+        return validators;
+    }
+
+    /** The file or the precompressed sibling to send, as {@code Accept-Encoding} allows. */
+    private Representation represent(Map<String, Object> environ, StaticPath path, StaticSource.Found file)
+            throws Exception {
+        if (codings.isEmpty()) {
+            return new Representation(file, null, false);
+        }
+        String relative = path.join(indexFile);
+        Map<String, StaticSource.Found> siblings = new LinkedHashMap<>();
+        for (String coding : codings) {
+            StaticSource.Found sibling = source.find(relative + SUFFIXES.get(coding));
+            // A sibling older than its file is a leftover of an earlier build: never send stale content.
+            if (sibling != null && sibling.lastModified() >= file.lastModified()) {
+                siblings.put(coding, sibling);
+            }
+        }
+        if (siblings.isEmpty()) {
+            return new Representation(file, null, false);
+        }
+        String coding = AcceptEncoding.choose(environ.get("HTTP_ACCEPT_ENCODING") instanceof String a ? a : null,
+                List.copyOf(siblings.keySet()));
+        return coding.equals(AcceptEncoding.IDENTITY) ? new Representation(file, null, true)
+                : new Representation(siblings.get(coding), coding, true);
+    }
+
+    /**
+     * What is sent for a request.
+     *
+     * @param body the file whose bytes are sent
+     * @param coding its content coding, {@code null} for the file itself
+     * @param negotiated whether other codings exist, so the response varies with {@code Accept-Encoding}
+     */
+    private record Representation(StaticSource.Found body, String coding, boolean negotiated) {
+        /** A strong tag of the length and modification time, and the coding: each representation has its own. */
+        String etag() {
+            return "\"" + Long.toHexString(body.length()) + "-" + Long.toHexString(body.lastModified())
+                    + (coding == null ? "" : "-" + coding) + "\"";
+        }
     }
 
     /** Sends the whole file ({@code 200}) or one range of it ({@code 206}). */
-    private Iterable<byte[]> send(Map<String, Object> environ, StartResponse startResponse, StaticSource.Found file,
+    private Iterable<byte[]> send(FileWrapper wrapper, StartResponse startResponse, StaticSource.Found file,
             boolean head, ByteRange range, List<Header> headers) throws Exception {
         boolean partial = range.kind() == ByteRange.Kind.PARTIAL;
-        long offset = partial ? range.start() : 0;
-        long count = partial ? range.length() : file.length();
+        long offset = partial ? range.single().start() : 0;
+        long count = partial ? range.single().length() : file.length();
         if (partial) {
-            headers.add(new Header("Content-Range", "bytes " + range.start() + "-" + range.end() + "/" + file.length()));
+            headers.add(new Header("Content-Range",
+                    "bytes " + offset + "-" + range.single().end() + "/" + file.length()));
         }
         headers.add(new Header("Content-Length", Long.toString(count)));
         startResponse.start(partial ? "206 Partial Content" : "200 OK", headers);
         if (head || count == 0) {
             return List.of();
         }
-        return file.open(FileWrapper.of(environ), offset, count, blockSize);
+        return file.open(wrapper, offset, count, blockSize);
     }
 
     @Override

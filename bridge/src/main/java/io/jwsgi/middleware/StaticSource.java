@@ -46,7 +46,19 @@ interface StaticSource {
      * @return the file, or {@code null} if there is none the source may serve
      * @throws IOException if the file exists but cannot be examined
      */
-    Found find(StaticPath path, String indexFile) throws IOException;
+    default Found find(StaticPath path, String indexFile) throws IOException {
+        return path.directory() && indexFile == null ? null : find(path.join(indexFile));
+    }
+
+    /**
+     * Finds a regular file by its relative name, such as a precompressed sibling
+     * ({@code app.js.gz} beside {@code app.js}) of a file found by its checked path.
+     *
+     * @param relative a name made of checked segments joined with {@code /}
+     * @return the file, or {@code null} if there is none the source may serve
+     * @throws IOException if the file exists but cannot be examined
+     */
+    Found find(String relative) throws IOException;
 
     /** A directory's regular files, symbolic links included only when they resolve inside the directory. */
     final class Directory implements StaticSource {
@@ -65,12 +77,9 @@ interface StaticSource {
         }
 
         @Override
-        public Found find(StaticPath path, String indexFile) throws IOException {
-            if (path.directory() && indexFile == null) {
-                return null;
-            }
+        public Found find(String relative) throws IOException {
             Path file = root;
-            for (String segment : path.join(indexFile).split("/")) {
+            for (String segment : relative.split("/")) {
                 file = file.resolve(segment);
             }
             return inside(root, file);
@@ -115,11 +124,8 @@ interface StaticSource {
         }
 
         @Override
-        public Found find(StaticPath path, String indexFile) throws IOException {
-            if (path.directory() && indexFile == null) {
-                return null;
-            }
-            String name = base + path.join(indexFile);
+        public Found find(String relative) throws IOException {
+            String name = base + relative;
             URL url = loader.getResource(name);
             if (url == null) {
                 return null;
