@@ -15,9 +15,12 @@ import javax.management.ObjectName;
  * unanswered, or answers it with another exchange's 500. A plain servlet writing from its own
  * threads does the same; with {@code processorCache="0"} neither loses anything, at the price of
  * a processor built per request (RELIABILITY.md, section 7). Nothing here changes the connector:
- * it only lets the servlet say so at start.
+ * it only lets the servlet say so at start, once per connector in a JVM.
  */
 final class TomcatConnectors {
+
+    /** The prefix of the system properties recording which connectors were named already. */
+    static final String NOTICED = "io.jwsgi.noticed.processorCache ";
 
     private TomcatConnectors() {
     }
@@ -67,13 +70,28 @@ final class TomcatConnectors {
         }
     }
 
-    /** The notice the servlet logs at start for the connectors {@link #reusingProcessors} found. */
-    static String advice(String servletName, List<String> connectors) {
-        return "JwsgiServlet " + servletName + ": Tomcat connector " + String.join(", ", connectors)
-                + " reuses request processors across connections; with writes from the bridge's threads,"
-                + " Tomcat may now and then close a fresh connection unanswered (or answer it with another"
-                + " exchange's 500) when another client leaves mid-stream. processorCache=\"0\" on the <Connector>"
-                + " prevents it, at the cost of a processor built per request; non-blocking=true makes it rarer"
-                + " (see RELIABILITY.md, section 7)";
+    /**
+     * The notice for the connectors {@link #reusingProcessors} found, or {@code null} if each of
+     * them was named already in this JVM: by another servlet, in this web application or another
+     * (each may load its own copy of this class, so the record is kept in the system properties).
+     *
+     * @param connectors what {@link #reusingProcessors} found
+     * @return a short notice naming the connectors not named before, or {@code null}
+     */
+    static String adviceOnce(List<String> connectors) {
+        List<String> fresh = new ArrayList<>();
+        for (String connector : connectors) {
+            if (System.getProperties().putIfAbsent(NOTICED + connector, "logged") == null) {
+                fresh.add(connector);
+            }
+        }
+        return fresh.isEmpty() ? null : advice(fresh);
+    }
+
+    /** The notice for these connectors. */
+    static String advice(List<String> connectors) {
+        return "JWSGI: Tomcat connector " + String.join(", ", connectors) + " reuses request processors, so Tomcat"
+                + " may drop a request now and then when another client leaves mid-stream; set processorCache=\"0\""
+                + " on the <Connector> (see docs/tomcat.md)";
     }
 }

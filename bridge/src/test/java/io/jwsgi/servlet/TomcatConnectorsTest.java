@@ -76,9 +76,26 @@ class TomcatConnectorsTest {
         List<String> found = TomcatConnectors.reusingProcessors(TOMCAT, mbeans);
 
         assertThat(found).containsExactly("port 8080 (processorCache=200)");
-        assertThat(TomcatConnectors.advice("app", found))
-                .contains("JwsgiServlet app", "port 8080 (processorCache=200)", "processorCache=\"0\" on the <Connector>",
-                        "cost", "RELIABILITY.md");
+        assertThat(TomcatConnectors.advice(found))
+                .contains("port 8080 (processorCache=200)", "processorCache=\"0\" on the <Connector>", "docs/tomcat.md")
+                .hasSizeLessThan(240);
+    }
+
+    @Test
+    void eachConnectorIsNamedOncePerJvm() {
+        // given a connector no servlet of this JVM named yet
+        String first = "port 1 (processorCache=200) " + System.nanoTime();
+        String second = "port 2 (processorCache=200) " + System.nanoTime();
+
+        // when three servlets start, the third one seeing a second connector
+        String one = TomcatConnectors.adviceOnce(List.of(first));
+        String two = TomcatConnectors.adviceOnce(List.of(first));
+        String three = TomcatConnectors.adviceOnce(List.of(first, second));
+
+        // then the first names it, the second says nothing, the third names only the new one
+        assertThat(one).as("first servlet's notice").contains(first);
+        assertThat(two).as("second servlet's notice").isNull();
+        assertThat(three).as("third servlet's notice").contains(second).doesNotContain(first);
     }
 
     @Test
