@@ -26,15 +26,24 @@ final class TomcatConnectors {
     }
 
     /**
-     * Describes each connector of a Tomcat server that reuses its processors, as
-     * {@code "port 8080 (processorCache=200)"}; empty on other containers, or when Tomcat
-     * registers no MBeans.
+     * A connector that reuses its processors.
+     *
+     * @param mbean the name of its protocol handler's MBean, unique among the Tomcat servers of a
+     *     JVM (a port-0 connector's holds a JVM-wide counter, {@code port=auto-N})
+     * @param description as the notice names it: {@code "port 8080 (processorCache=200)"}
+     */
+    record Connector(String mbean, String description) {
+    }
+
+    /**
+     * Finds each connector of a Tomcat server that reuses its processors; none on other
+     * containers, or when Tomcat registers no MBeans.
      *
      * @param serverInfo the container's {@code ServletContext.getServerInfo()}
      * @param mbeans where Tomcat registers its MBeans (the platform MBean server)
      */
-    static List<String> reusingProcessors(String serverInfo, MBeanServer mbeans) {
-        List<String> found = new ArrayList<>();
+    static List<Connector> reusingProcessors(String serverInfo, MBeanServer mbeans) {
+        List<Connector> found = new ArrayList<>();
         if (serverInfo == null || !serverInfo.startsWith("Apache Tomcat")) {
             return found;
         }
@@ -42,7 +51,7 @@ final class TomcatConnectors {
             for (ObjectName name : mbeans.queryNames(new ObjectName("*:type=ProtocolHandler,*"), null)) {
                 Object cache = attribute(mbeans, name, "processorCache");
                 if (cache instanceof Integer && (Integer) cache != 0) {
-                    found.add("port " + port(mbeans, name) + " (processorCache=" + cache + ")");
+                    found.add(new Connector(name.toString(), "port " + port(mbeans, name) + " (processorCache=" + cache + ")"));
                 }
             }
         } catch (JMException e) {
@@ -78,11 +87,11 @@ final class TomcatConnectors {
      * @param connectors what {@link #reusingProcessors} found
      * @return a short notice naming the connectors not named before, or {@code null}
      */
-    static String adviceOnce(List<String> connectors) {
+    static String adviceOnce(List<Connector> connectors) {
         List<String> fresh = new ArrayList<>();
-        for (String connector : connectors) {
-            if (System.getProperties().putIfAbsent(NOTICED + connector, "logged") == null) {
-                fresh.add(connector);
+        for (Connector connector : connectors) {
+            if (System.getProperties().putIfAbsent(NOTICED + connector.mbean(), connector.description()) == null) {
+                fresh.add(connector.description());
             }
         }
         return fresh.isEmpty() ? null : advice(fresh);
