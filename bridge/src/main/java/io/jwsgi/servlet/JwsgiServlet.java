@@ -133,10 +133,11 @@ public class JwsgiServlet extends HttpServlet {
      */
     @Override
     public void init() throws ServletException {
-        notAsync = new Misconfiguration(getServletName());
+        notAsync = new Misconfiguration(getServletName(), "each request without async support gets 500");
         notAsync.add("the servlet needs <async-supported>true</async-supported> (or setAsyncSupported(true) on its"
                 + " registration), and so does every filter mapped before it; a request reached it without async support");
-        Misconfiguration problems = new Misconfiguration(getServletName());
+        Misconfiguration problems = new Misconfiguration(getServletName(),
+                "every request gets 500 until it is fixed and the application redeployed");
         InitParams params = InitParams.read(this::getInitParameter, problems);
         if (application == null) {
             ClassLoader loader = Thread.currentThread().getContextClassLoader();

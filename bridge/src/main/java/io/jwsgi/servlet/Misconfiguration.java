@@ -25,13 +25,18 @@ final class Misconfiguration {
     private static final byte[] GENERIC = "500 Internal Server Error\n".getBytes(StandardCharsets.UTF_8);
 
     private final String servletName;
+    private final String consequence;
     private final List<String> problems = new ArrayList<>();
     private Throwable cause;
     private final AtomicBoolean reported = new AtomicBoolean();
 
-    /** @param servletName the servlet's name, which each message starts with */
-    Misconfiguration(String servletName) {
+    /**
+     * @param servletName the servlet's name, which the message starts with
+     * @param consequence what the problems mean for requests, e.g. {@code "every request gets 500"}
+     */
+    Misconfiguration(String servletName, String consequence) {
         this.servletName = servletName;
+        this.consequence = consequence;
     }
 
     /** Adds a problem: the rule, the value and what is expected. */
@@ -55,7 +60,7 @@ final class Misconfiguration {
     String message() {
         StringBuilder text = new StringBuilder("JwsgiServlet ").append(servletName).append(" cannot serve requests (")
                 .append(problems.size() == 1 ? "1 problem" : problems.size() + " problems")
-                .append("); every request gets 500 until it is fixed and the application redeployed:");
+                .append("); ").append(consequence).append(':');
         for (String problem : problems) {
             text.append("\n  - ").append(problem);
         }
