@@ -3,8 +3,14 @@ package io.jwsgi.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,19 +122,41 @@ class SampleLayoutIT {
 
         if (page.startsWith("chat")) {
             // and the send form is in view without scrolling
-            @SuppressWarnings("unchecked")
-            Map<String, Object> form = (Map<String, Object>) js(driver).executeScript(
-                    "window.scrollTo(0, 0); const r = document.getElementById('post').getBoundingClientRect();"
-                            + " return {bottom: r.bottom, right: r.right, height: window.innerHeight, width: window.innerWidth};");
-            assertThat(((Number) form.get("bottom")).doubleValue()).as("the send form's bottom at %dx%d (window %s)",
-                    width, height, form).isLessThanOrEqualTo(((Number) form.get("height")).doubleValue());
-            assertThat(((Number) form.get("right")).doubleValue()).as("the send form's right edge at %dx%d (window %s)",
-                    width, height, form).isLessThanOrEqualTo(((Number) form.get("width")).doubleValue());
+            assertSendFormInView(driver, width, height);
         }
         // and no word of a table header (the environ's keys among them) is broken across lines
         @SuppressWarnings("unchecked")
         List<String> broken = (List<String>) js(driver).executeScript(BROKEN_WORDS);
         assertThat(broken).as("header words shown on more than one line on %s at %dx%d", path, width, height).isEmpty();
+    }
+
+    @Test
+    void theChecksSeeWhatTheyLookFor() {
+        // given a page spoilt on purpose: a box too narrow for its word, and a header too narrow for its key
+        WebDriver driver = browser.driver();
+        driver.manage().window().setSize(new Dimension(390, 844));
+        browser.open(server.uri("/"));
+        js(driver).executeScript("document.body.insertAdjacentHTML('beforeend', '<div style=\"width: 3rem\">"
+                + "Unbreakable_identifier_wider_than_its_box_and_than_the_window_too_by_far</div><table style=\"width: 5rem\"><tr>"
+                + "<th style=\"overflow-wrap: anywhere\">QUERY_STRING</th></tr></table>');");
+
+        // then the checks report both
+        assertThat(js(driver).executeScript(OVERFLOWS)).as("overflows found").asString()
+                .contains("div: content", "the document");
+        @SuppressWarnings("unchecked")
+        List<String> broken = (List<String>) js(driver).executeScript(BROKEN_WORDS);
+        assertThat(broken).as("broken header words").containsExactly("QUERY_STRING");
+    }
+
+    private static void assertSendFormInView(WebDriver driver, int width, int height) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> form = (Map<String, Object>) js(driver).executeScript(
+                "window.scrollTo(0, 0); const r = document.getElementById('post').getBoundingClientRect();"
+                        + " return {bottom: r.bottom, right: r.right, height: window.innerHeight, width: window.innerWidth};");
+        assertThat(((Number) form.get("bottom")).doubleValue()).as("the send form's bottom at %dx%d (window %s)",
+                width, height, form).isLessThanOrEqualTo(((Number) form.get("height")).doubleValue());
+        assertThat(((Number) form.get("right")).doubleValue()).as("the send form's right edge at %dx%d (window %s)",
+                width, height, form).isLessThanOrEqualTo(((Number) form.get("width")).doubleValue());
     }
 
     @Test
@@ -138,7 +166,7 @@ class SampleLayoutIT {
             try {
                 assertThat(conn.getResponseCode()).as("status of %s on %s", path, server.name()).isEqualTo(200);
                 assertThat(conn.getContentType()).as("type of %s", path).startsWith("image/svg+xml");
-                assertThat(new String(conn.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                assertThat(new String(conn.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
                         .as("body of %s", path).startsWith("<svg");
             } finally {
                 conn.disconnect();
@@ -150,11 +178,11 @@ class SampleLayoutIT {
     void theUploadFormSendsTheChosenFileAndGetsItsDigest() throws Exception {
         // given a file of random bytes, chosen in the upload form
         byte[] content = new byte[200_000];
-        new java.util.Random(3).nextBytes(content);
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("jwsgi-upload", ".bin");
+        new Random(3).nextBytes(content);
+        Path file = Files.createTempFile("jwsgi-upload", ".bin");
         try {
-            java.nio.file.Files.write(file, content);
-            String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+            Files.write(file, content);
+            String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
             WebDriver driver = browser.driver();
             driver.manage().window().setSize(new Dimension(1280, 800));
             browser.open(server.uri("/upload/"));
@@ -171,7 +199,7 @@ class SampleLayoutIT {
             assertThat(report).as("the report on %s", server.name()).isEqualTo("file: " + file.getFileName()
                     + "\nsize: 200000 bytes\nsha256: " + sha256 + "\ncontent-type: application/octet-stream");
         } finally {
-            java.nio.file.Files.delete(file);
+            Files.delete(file);
         }
     }
 

@@ -82,22 +82,9 @@ final class Multipart {
         if (!body.skipTo(delimiter, discard)) {
             throw new IOException("multipart body without its first boundary --" + boundary);
         }
-        for (;;) {
-            String rest = body.line();
-            if (rest.startsWith("--")) {
-                return null;
-            }
-            String disposition = "";
-            String type = "application/octet-stream";
-            for (String header = body.line(); !header.isEmpty(); header = body.line()) {
-                String lower = header.toLowerCase(Locale.ROOT);
-                if (lower.startsWith("content-disposition:")) {
-                    disposition = header;
-                } else if (lower.startsWith("content-type:")) {
-                    type = header.substring("content-type:".length()).trim();
-                }
-            }
-            Matcher name = FILE_NAME.matcher(disposition);
+        for (String rest = body.line(); !rest.startsWith("--"); rest = body.line()) {
+            String[] headers = body.headers();
+            Matcher name = FILE_NAME.matcher(headers[0]);
             if (!name.find()) {
                 body.skipTo(delimiter, discard);
                 continue;
@@ -110,8 +97,23 @@ final class Multipart {
             if (!closed) {
                 throw new IOException("multipart body broke off inside the file " + name.group(1));
             }
-            return new File(name.group(1), type, size[0]);
+            return new File(name.group(1), headers[1], size[0]);
         }
+        return null;
+    }
+
+    /** A part's {@code Content-Disposition} ({@code ""} if none) and {@code Content-Type} (octet-stream if none). */
+    private String[] headers() throws IOException {
+        String[] found = {"", "application/octet-stream"};
+        for (String header = line(); !header.isEmpty(); header = line()) {
+            String lower = header.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("content-disposition:")) {
+                found[0] = header;
+            } else if (lower.startsWith("content-type:")) {
+                found[1] = header.substring("content-type:".length()).trim();
+            }
+        }
+        return found;
     }
 
     private int next() throws IOException {
