@@ -16,10 +16,8 @@ import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -79,10 +77,15 @@ import java.util.logging.Logger;
  * waits on the application (with {@code non-blocking=true}, container threads run it, briefly), and
  * none is held while a response sleeps or a client is slow.
  *
- * <p>On Tomcat, {@code init} logs a notice (INFO) naming each connector that reuses its request
- * processors ({@code processorCache} other than {@code 0}; Tomcat's default is 200), found through
- * Tomcat's MBeans: Tomcat then loses an occasional request when writes from threads not its own and
- * clients leaving mid-stream coincide (RELIABILITY.md, section 7).
+ * <p>{@code init} checks every init-param and constructs the application; a servlet that cannot
+ * serve says why once, at {@code SEVERE}, and answers every request with {@code 500}, naming the
+ * problems to local clients only (SPEC.md, section 5). Whether the servlet is async-supported
+ * cannot be read through the Servlet API, so that is checked at each request, and said once.
+ *
+ * <p>On Tomcat, {@code init} logs a notice (INFO), once per JVM, naming each connector that reuses
+ * its request processors ({@code processorCache} other than {@code 0}; Tomcat's default is 200),
+ * found through Tomcat's MBeans: Tomcat then loses an occasional request when writes from threads
+ * not its own and clients leaving mid-stream coincide (docs/tomcat.md).
  */
 public class JwsgiServlet extends HttpServlet {
 
@@ -102,6 +105,10 @@ public class JwsgiServlet extends HttpServlet {
     private boolean bufferInput;
     private transient Path bufferDir;
     private final transient OpenExchanges exchanges = new OpenExchanges();
+    /** Set at {@code init} when the servlet cannot serve: every request is refused with it. */
+    private transient Misconfiguration misconfigured;
+    /** Refuses a request that reached the servlet without async support. */
+    private transient Misconfiguration notAsync;
 
     /** For {@code web.xml}: the application is named by the {@code application} init-param. */
     public JwsgiServlet() {
@@ -116,42 +123,65 @@ public class JwsgiServlet extends HttpServlet {
         this.application = application;
     }
 
+    /**
+     * Reads and checks every init-param, loads and constructs the application and starts the
+     * engine. Nothing is thrown: a servlet that cannot serve logs its problems once at
+     * {@code SEVERE} and answers each request with {@code 500} (see {@link Misconfiguration}), so
+     * that the container neither hides the reason behind its own {@code 503} nor retries
+     * {@code init} at every request. Declare {@code <load-on-startup>} to have this run when the
+     * application is deployed rather than at its first request.
+     */
     @Override
     public void init() throws ServletException {
+        notAsync = new Misconfiguration(getServletName(), "each request without async support gets 500");
+        notAsync.add("the servlet needs <async-supported>true</async-supported> (or setAsyncSupported(true) on its"
+                + " registration), and so does every filter mapped before it; a request reached it without async support");
+        Misconfiguration problems = new Misconfiguration(getServletName(),
+                "every request gets 500 until it is fixed and the application redeployed");
+        InitParams params = InitParams.read(this::getInitParameter, problems);
         if (application == null) {
-            application = instantiate(getInitParameter("application"));
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            application = InitParams.application(getInitParameter("application"),
+                    loader != null ? loader : JwsgiServlet.class.getClassLoader(), problems);
         }
-        long timeout = number("async-timeout", 0);
-        int poolSize = (int) number("pool-size", 200);
-        shutdownGraceMillis = number("shutdown-grace", 5000);
-        maxBodySize = number("max-body-size", 0);
-        bufferMemory = (int) Math.min(Integer.MAX_VALUE - 8, number("buffer-memory", 65536));
-        bufferDir = directory("buffer-dir");
-        nonBlocking = "true".equals(choice("non-blocking", "true", "false"));
-        String input = choice("input", "stream", "buffer");
-        if (nonBlocking && "stream".equals(input)) {
-            throw new ServletException("init-param input=stream cannot be combined with non-blocking=true: reading"
-                    + " wsgi.input from the connection waits for the client, which would hold a container thread;"
-                    + " use input=buffer, which non-blocking=true implies when input is not set");
+        if (problems.isEmpty()) {
+            start(params, problems);
         }
-        bufferInput = "buffer".equals(input) || input == null && nonBlocking;
-        Engine.Threads mode = "virtual".equals(choice("threads", "platform", "virtual"))
-                ? Engine.Threads.VIRTUAL : Engine.Threads.PLATFORM;
+        if (!problems.isEmpty()) {
+            misconfigured = problems;
+            problems.reportOnce();
+            return;
+        }
+        adviseOnTomcat();
+        log("JWSGI serving " + application.getClass().getName() + " (threads " + params.threads.name().toLowerCase(Locale.ROOT)
+                + ", async-timeout " + (params.asyncTimeoutMillis == 0 ? "none" : params.asyncTimeoutMillis + " ms")
+                + (nonBlocking ? ", non-blocking" : "") + ")");
+    }
+
+    private void start(InitParams params, Misconfiguration problems) {
+        shutdownGraceMillis = params.shutdownGraceMillis;
+        maxBodySize = params.maxBodySize;
+        bufferMemory = params.bufferMemory;
+        bufferDir = params.bufferDir;
+        nonBlocking = params.nonBlocking;
+        bufferInput = params.bufferInput;
         try {
-            engine = Engine.builder().name("jwsgi-" + getServletName()).threads(mode).poolSize(poolSize)
-                    .idleTimeoutMillis(timeout).build();
+            engine = Engine.builder().name("jwsgi-" + getServletName()).threads(params.threads).poolSize(params.poolSize)
+                    .idleTimeoutMillis(params.asyncTimeoutMillis).build();
         } catch (IllegalArgumentException e) {
-            throw new ServletException(e.getMessage(), e);
+            problems.add(e.getMessage(), e);
+            return;
         }
         served = nonBlocking ? new NonBlocking(application) : application;
-        List<String> reusing = TomcatConnectors.reusingProcessors(getServletContext().getServerInfo(),
-                ManagementFactory.getPlatformMBeanServer());
-        if (!reusing.isEmpty()) {
-            LOG.log(Level.INFO, TomcatConnectors.advice(getServletName(), reusing));
+    }
+
+    /** Names, once per JVM, each Tomcat connector that reuses its request processors. */
+    private void adviseOnTomcat() {
+        String advice = TomcatConnectors.adviceOnce(TomcatConnectors.reusingProcessors(
+                getServletContext().getServerInfo(), ManagementFactory.getPlatformMBeanServer()));
+        if (advice != null) {
+            LOG.log(Level.INFO, advice);
         }
-        log("JWSGI serving " + application.getClass().getName() + " (threads " + mode.name().toLowerCase(Locale.ROOT)
-                + ", async-timeout " + (timeout == 0 ? "none" : timeout + " ms")
-                + (nonBlocking ? ", non-blocking" : "") + ")");
     }
 
     @Override
@@ -164,10 +194,8 @@ public class JwsgiServlet extends HttpServlet {
             }
             return;
         }
-        if (!request.isAsyncSupported()) {
-            log("JwsgiServlet " + getServletName() + " needs <async-supported>true</async-supported> on the servlet"
-                    + " and on every filter before it; got a request that does not support async");
-            response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+        if (misconfigured != null || !request.isAsyncSupported()) {
+            (misconfigured != null ? misconfigured : notAsync).refuse(request, response);
             return;
         }
         AsyncContext async = request.startAsync();
@@ -310,78 +338,6 @@ public class JwsgiServlet extends HttpServlet {
     /** The engine serving this servlet's requests; for monitoring and tests. */
     public Engine engine() {
         return engine;
-    }
-
-    private long number(String name, long fallback) throws ServletException {
-        String value = getInitParameter(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            long n = Long.parseLong(value.trim());
-            if (n < 0) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new ServletException("init-param " + name + " must be a non-negative whole number, got \"" + value + "\"");
-        }
-    }
-
-    /**
-     * The value of an init-param that must be one of {@code allowed} (compared ignoring case and
-     * surrounding blanks), in the spelling given there; {@code null} if the init-param is not set.
-     */
-    private String choice(String name, String... allowed) throws ServletException {
-        String value = getInitParameter(name);
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        for (String option : allowed) {
-            if (option.equalsIgnoreCase(value.trim())) {
-                return option;
-            }
-        }
-        throw new ServletException("init-param " + name + " must be \"" + String.join("\" or \"", allowed)
-                + "\", got \"" + value + "\"");
-    }
-
-    private Path directory(String name) throws ServletException {
-        String value = getInitParameter(name);
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Files.createDirectories(Path.of(value.trim()));
-        } catch (IOException | RuntimeException e) {
-            throw new ServletException("init-param " + name + " must name a directory that exists or can be created, got \""
-                    + value + "\": " + e, e);
-        }
-    }
-
-    private static Application instantiate(String className) throws ServletException {
-        if (className == null || className.isBlank()) {
-            throw new ServletException("init-param application is missing: name a class implementing io.jwsgi.Application");
-        }
-        Class<?> type;
-        try {
-            ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            type = Class.forName(className.trim(), true, loader != null ? loader : JwsgiServlet.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new ServletException("init-param application names " + className + ", which is not on the classpath", e);
-        }
-        if (!Application.class.isAssignableFrom(type)) {
-            throw new ServletException("init-param application names " + className
-                    + ", which does not implement io.jwsgi.Application");
-        }
-        try {
-            return (Application) type.getConstructor().newInstance();
-        } catch (NoSuchMethodException e) {
-            throw new ServletException("application class " + className + " needs a public no-argument constructor", e);
-        } catch (ReflectiveOperationException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new ServletException("constructing application class " + className + " failed: " + cause, cause);
-        }
     }
 
     /** Carries an abort through the ASYNC dispatch; the container logs it and cuts the connection. */

@@ -15,23 +15,35 @@ import javax.management.ObjectName;
  * unanswered, or answers it with another exchange's 500. A plain servlet writing from its own
  * threads does the same; with {@code processorCache="0"} neither loses anything, at the price of
  * a processor built per request (RELIABILITY.md, section 7). Nothing here changes the connector:
- * it only lets the servlet say so at start.
+ * it only lets the servlet say so at start, once per connector in a JVM.
  */
 final class TomcatConnectors {
+
+    /** The prefix of the system properties recording which connectors were named already. */
+    static final String NOTICED = "io.jwsgi.noticed.processorCache ";
 
     private TomcatConnectors() {
     }
 
     /**
-     * Describes each connector of a Tomcat server that reuses its processors, as
-     * {@code "port 8080 (processorCache=200)"}; empty on other containers, or when Tomcat
-     * registers no MBeans.
+     * A connector that reuses its processors.
+     *
+     * @param mbean the name of its protocol handler's MBean, unique among the Tomcat servers of a
+     *     JVM (a port-0 connector's holds a JVM-wide counter, {@code port=auto-N})
+     * @param description as the notice names it: {@code "port 8080 (processorCache=200)"}
+     */
+    record Connector(String mbean, String description) {
+    }
+
+    /**
+     * Finds each connector of a Tomcat server that reuses its processors; none on other
+     * containers, or when Tomcat registers no MBeans.
      *
      * @param serverInfo the container's {@code ServletContext.getServerInfo()}
      * @param mbeans where Tomcat registers its MBeans (the platform MBean server)
      */
-    static List<String> reusingProcessors(String serverInfo, MBeanServer mbeans) {
-        List<String> found = new ArrayList<>();
+    static List<Connector> reusingProcessors(String serverInfo, MBeanServer mbeans) {
+        List<Connector> found = new ArrayList<>();
         if (serverInfo == null || !serverInfo.startsWith("Apache Tomcat")) {
             return found;
         }
@@ -39,7 +51,7 @@ final class TomcatConnectors {
             for (ObjectName name : mbeans.queryNames(new ObjectName("*:type=ProtocolHandler,*"), null)) {
                 Object cache = attribute(mbeans, name, "processorCache");
                 if (cache instanceof Integer && (Integer) cache != 0) {
-                    found.add("port " + port(mbeans, name) + " (processorCache=" + cache + ")");
+                    found.add(new Connector(name.toString(), "port " + port(mbeans, name) + " (processorCache=" + cache + ")"));
                 }
             }
         } catch (JMException e) {
@@ -67,13 +79,28 @@ final class TomcatConnectors {
         }
     }
 
-    /** The notice the servlet logs at start for the connectors {@link #reusingProcessors} found. */
-    static String advice(String servletName, List<String> connectors) {
-        return "JwsgiServlet " + servletName + ": Tomcat connector " + String.join(", ", connectors)
-                + " reuses request processors across connections; with writes from the bridge's threads,"
-                + " Tomcat may now and then close a fresh connection unanswered (or answer it with another"
-                + " exchange's 500) when another client leaves mid-stream. processorCache=\"0\" on the <Connector>"
-                + " prevents it, at the cost of a processor built per request; non-blocking=true makes it rarer"
-                + " (see RELIABILITY.md, section 7)";
+    /**
+     * The notice for the connectors {@link #reusingProcessors} found, or {@code null} if each of
+     * them was named already in this JVM: by another servlet, in this web application or another
+     * (each may load its own copy of this class, so the record is kept in the system properties).
+     *
+     * @param connectors what {@link #reusingProcessors} found
+     * @return a short notice naming the connectors not named before, or {@code null}
+     */
+    static String adviceOnce(List<Connector> connectors) {
+        List<String> fresh = new ArrayList<>();
+        for (Connector connector : connectors) {
+            if (System.getProperties().putIfAbsent(NOTICED + connector.mbean(), connector.description()) == null) {
+                fresh.add(connector.description());
+            }
+        }
+        return fresh.isEmpty() ? null : advice(fresh);
+    }
+
+    /** The notice for these connectors. */
+    static String advice(List<String> connectors) {
+        return "JWSGI: Tomcat connector " + String.join(", ", connectors) + " reuses request processors, so Tomcat"
+                + " may drop a request now and then when another client leaves mid-stream; set processorCache=\"0\""
+                + " on the <Connector> (see docs/tomcat.md)";
     }
 }

@@ -7,7 +7,6 @@ import io.jwsgi.Application;
 import io.jwsgi.Environ;
 import io.jwsgi.Header;
 import io.jwsgi.StartResponse;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
@@ -105,12 +104,15 @@ class JwsgiRegisterTest {
 
     @Test
     void registrationSettingsReachTheServlet() throws Exception {
-        // when a registration is given an invalid init-param
-        // then the servlet reads it, and refuses to start naming it
-        assertThatThrownBy(() -> start(event -> Jwsgi.register(event.getServletContext(), "bad", new PathApp(), "/bad/*")
-                .setInitParameter("threads", "many")))
-                .as("starting with threads=many").isInstanceOf(ServletException.class)
-                .hasMessage("init-param threads must be \"platform\" or \"virtual\", got \"many\"");
+        // given a registration with an invalid init-param
+        URI base = start(event -> Jwsgi.register(event.getServletContext(), "bad", new PathApp(), "/bad/*")
+                .setInitParameter("threads", "many"));
+
+        // when a local client asks, then the servlet answers 500 naming the init-param
+        HttpResponse<String> response = get(URI.create(base + "/bad/x"));
+        assertThat(response.statusCode()).as("status with threads=many").isEqualTo(500);
+        assertThat(response.body()).as("body with threads=many")
+                .contains("init-param threads must be \"platform\" or \"virtual\", got \"many\"");
     }
 
     @Test

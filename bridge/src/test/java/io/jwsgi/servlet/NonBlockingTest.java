@@ -84,16 +84,17 @@ class NonBlockingTest {
             non-blocking | true   | stream | init-param input=stream cannot be combined with non-blocking=true: reading wsgi.input from the connection waits for the client, which would hold a container thread; use input=buffer, which non-blocking=true implies when input is not set
             non-blocking | TRUE   | Stream | init-param input=stream cannot be combined with non-blocking=true: reading wsgi.input from the connection waits for the client, which would hold a container thread; use input=buffer, which non-blocking=true implies when input is not set
             """)
-    void invalidSettingsAreRefusedNamingTheRule(String name, String value, String input, String message) {
+    void invalidSettingsAreRefusedNamingTheRule(String name, String value, String input, String message) throws Exception {
         // when the servlet starts with an invalid value, or a combination that would block a container thread
         List<String> params = new ArrayList<>(List.of(name, value));
         if (input != null) {
             params.addAll(List.of("input", input));
         }
 
-        // then it refuses to start, saying what is wrong and what is expected
-        assertThatThrownBy(() -> start(text("never"), params.toArray(String[]::new)))
-                .as("starting with %s", params).hasMessage(message);
+        // then it refuses to serve, saying what is wrong and what is expected
+        HttpResponse<String> response = send(HttpRequest.newBuilder(start(text("never"), params.toArray(String[]::new))));
+        assertThat(response.statusCode()).as("status with %s", params).isEqualTo(500);
+        assertThat(response.body()).as("body with %s", params).contains("\n  - " + message + "\n");
     }
 
     @ParameterizedTest(name = "non-blocking={0}")

@@ -73,12 +73,34 @@ class TomcatConnectorsTest {
     void aTomcatConnectorWithTheDefaultProcessorCacheIsNamedWithItsPortAndValue() throws Exception {
         register("Tomcat:type=ProtocolHandler,port=8080", Map.of("processorCache", 200));
 
-        List<String> found = TomcatConnectors.reusingProcessors(TOMCAT, mbeans);
+        List<TomcatConnectors.Connector> found = TomcatConnectors.reusingProcessors(TOMCAT, mbeans);
 
-        assertThat(found).containsExactly("port 8080 (processorCache=200)");
-        assertThat(TomcatConnectors.advice("app", found))
-                .contains("JwsgiServlet app", "port 8080 (processorCache=200)", "processorCache=\"0\" on the <Connector>",
-                        "cost", "RELIABILITY.md");
+        assertThat(found).containsExactly(new TomcatConnectors.Connector("Tomcat:type=ProtocolHandler,port=8080",
+                "port 8080 (processorCache=200)"));
+        assertThat(TomcatConnectors.advice(List.of(found.get(0).description())))
+                .contains("port 8080 (processorCache=200)", "processorCache=\"0\" on the <Connector>", "docs/tomcat.md")
+                .hasSizeLessThan(240);
+    }
+
+    private List<String> descriptions() {
+        return TomcatConnectors.reusingProcessors(TOMCAT, mbeans).stream().map(TomcatConnectors.Connector::description).toList();
+    }
+
+    @Test
+    void eachConnectorIsNamedOncePerJvm() {
+        // given two connectors no servlet of this JVM named yet
+        var first = new TomcatConnectors.Connector("Test:type=ProtocolHandler,port=auto-" + System.nanoTime(), "port 1");
+        var second = new TomcatConnectors.Connector("Test:type=ProtocolHandler,port=auto-" + System.nanoTime(), "port 2");
+
+        // when three servlets start, the third one seeing a second connector
+        String one = TomcatConnectors.adviceOnce(List.of(first));
+        String two = TomcatConnectors.adviceOnce(List.of(first));
+        String three = TomcatConnectors.adviceOnce(List.of(first, second));
+
+        // then the first names it, the second says nothing, the third names only the new one
+        assertThat(one).as("first servlet's notice").contains("port 1 ");
+        assertThat(two).as("second servlet's notice").isNull();
+        assertThat(three).as("third servlet's notice").contains("port 2 ").doesNotContain("port 1");
     }
 
     @Test
@@ -88,8 +110,7 @@ class TomcatConnectorsTest {
         register("Catalina:type=ProtocolHandler,port=8009", Map.of("name", "ajp"));
         register("Catalina:type=Connector,port=8081", Map.of("processorCache", 200));
 
-        assertThat(TomcatConnectors.reusingProcessors(TOMCAT, mbeans))
-                .containsExactly("port 8443 (processorCache=-1)");
+        assertThat(descriptions()).containsExactly("port 8443 (processorCache=-1)");
     }
 
     @Test
@@ -98,8 +119,7 @@ class TomcatConnectorsTest {
                 Map.of("processorCache", 200, "localPort", 41234));
         register("Tomcat:type=ProtocolHandler,port=auto-2", Map.of("processorCache", 200, "localPort", -1));
 
-        assertThat(TomcatConnectors.reusingProcessors(TOMCAT, mbeans))
-                .containsExactlyInAnyOrder("port 41234 (processorCache=200)", "port auto-2 (processorCache=200)");
+        assertThat(descriptions()).containsExactlyInAnyOrder("port 41234 (processorCache=200)", "port auto-2 (processorCache=200)");
     }
 
     @Test

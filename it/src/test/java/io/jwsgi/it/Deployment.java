@@ -57,7 +57,18 @@ final class Deployment {
         if (file.isEmpty() || file.startsWith("${")) {
             throw new IllegalStateException("system property jwsgi.sample.war must name the sample WAR; run through mvn verify");
         }
-        wars.add(new War(contextPath, Path.of(file)));
+        return war(contextPath, Path.of(file));
+    }
+
+    /**
+     * Deploys a WAR file or an exploded WAR directory.
+     *
+     * @param contextPath {@code ""} for the root context
+     * @param file the WAR or the directory holding its {@code WEB-INF}
+     * @return this
+     */
+    Deployment war(String contextPath, Path file) {
+        wars.add(new War(contextPath, file));
         return this;
     }
 

@@ -10,7 +10,7 @@ import javax.imageio.ImageIO;
 
 /**
  * Screenshots for the documentation, taken by the browser tests only when the system property
- * {@value #PROPERTY} names a directory: {@code mvn -pl it -am verify -Dit.test=SampleBrowserIT
+ * {@value #PROPERTY} names a directory (and, with {@link #keep}, under {@code target/} for review): {@code mvn -pl it -am verify -Dit.test=SampleBrowserIT
  * -Djwsgi.screenshots=$PWD/docs/images} (a relative path is taken from the {@code it/} module).
  */
 final class Screenshots {
@@ -41,6 +41,19 @@ final class Screenshots {
         }
         Path dir = Files.createDirectories(Path.of(System.getProperty(PROPERTY)));
         ImageIO.write(image, "png", dir.resolve(name + ".png").toFile());
+    }
+
+    /**
+     * Writes the image as {@code target/screenshots/<name>.png} (from the {@code it/} module),
+     * always: for a person to look at after a layout test.
+     *
+     * @param name the file's name without {@code .png}, may hold {@code /}
+     * @param image the image
+     */
+    static void keep(String name, BufferedImage image) throws IOException {
+        Path file = Path.of("target", "screenshots", name + ".png");
+        Files.createDirectories(file.getParent());
+        ImageIO.write(image, "png", file.toFile());
     }
 
     /**

@@ -19,14 +19,14 @@ public final class EnvironApp implements Application {
         for (Map.Entry<String, Object> e : new TreeMap<>(environ).entrySet()) {
             Object value = e.getValue();
             rows.append("<tr><th>").append(Http.escape(e.getKey()))
-                    .append("</th><td class=\"type\">").append(Http.escape(typeName(value)))
-                    .append("</td><td>").append(Http.escape(describe(value))).append("</td></tr>\n");
+                    .append("</th><td class=\"type\">").append(breakable(typeName(value)))
+                    .append("</td><td class=\"value\">").append(Http.escape(describe(value))).append("</td></tr>\n");
         }
         String page = """
                 <!doctype html>
                 <html lang="en"><head><meta charset="utf-8"><title>environ · JWSGI</title>
-                <link rel="stylesheet" href="%1$sstyle.css"></head>
-                <body><p><a href="%1$s">JWSGI sample</a></p>
+                <link rel="stylesheet" href="%1$sstyle.css"><link rel="icon" type="image/svg+xml" href="%1$sfavicon.svg"></head>
+                <body class="wide"><p><a href="%1$s">JWSGI sample</a></p>
                 <h1>The environ</h1>
                 <p>What <code>Application.call</code> received for this request (%2$d keys).</p>
                 <table id="environ"><thead><tr><th>key</th><th>Java type</th><th>value</th></tr></thead>
@@ -43,6 +43,11 @@ public final class EnvironApp implements Application {
         }
         Class<?> type = value.getClass();
         return type.isHidden() && type.getInterfaces().length > 0 ? type.getInterfaces()[0].getName() : type.getName();
+    }
+
+    /** A class name, escaped, with a line-break opportunity after each dot and before each nested class. */
+    static String breakable(String typeName) {
+        return Http.escape(typeName).replace(".", ".<wbr>").replace("$", "<wbr>$");
     }
 
     private static String describe(Object value) {

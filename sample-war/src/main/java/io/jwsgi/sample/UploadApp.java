@@ -14,9 +14,9 @@ import java.util.Map;
  * Receives a file and reports its size and SHA-256: {@code GET /upload/} is a form, {@code POST
  * /upload/} reads {@code wsgi.input} to its end through the digest, in constant memory.
  *
- * <p>The form's script sends the chosen file as the raw request body, so the digest is the file's
- * ({@code curl --data-binary @file .../upload/} does the same). Without the script the browser
- * sends {@code multipart/form-data}; the report then covers that whole body, and says so.
+ * <p>The form sends {@code multipart/form-data} (with or without its script): the report covers
+ * the first file in it, read from the body as it arrives ({@link Multipart}), so the digest is the
+ * file's. Any other body is taken as the file itself: {@code curl --data-binary @file .../upload/}.
  */
 public final class UploadApp implements Application {
 
@@ -39,19 +39,29 @@ public final class UploadApp implements Application {
             return Http.methodNotAllowed(start, "GET, POST");
         }
         MessageDigest sha256 = sha256();
+        InputStream in = (InputStream) environ.get(Environ.WSGI_INPUT);
+        String type = (String) environ.getOrDefault(Environ.CONTENT_TYPE, "none");
+        String boundary = Multipart.boundary(type);
+        if (boundary != null) {
+            Multipart.File file = Multipart.firstFile(in, boundary, sha256::update);
+            if (file == null) {
+                return Http.respond(start, "400 Bad Request", Http.TEXT, "the form holds no file: choose one\n");
+            }
+            return report(start, "file: " + file.fileName() + "\n", file.size(), sha256, file.contentType());
+        }
         long size = 0;
         byte[] buffer = new byte[64 * 1024];
-        InputStream in = (InputStream) environ.get(Environ.WSGI_INPUT);
         for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
             sha256.update(buffer, 0, n);
             size += n;
         }
-        String type = (String) environ.getOrDefault(Environ.CONTENT_TYPE, "none");
-        String report = "size: " + size + " bytes\n"
+        return report(start, "", size, sha256, type);
+    }
+
+    private static Iterable<byte[]> report(StartResponse start, String first, long size, MessageDigest sha256, String type) {
+        return Http.respond(start, "200 OK", Http.TEXT, first + "size: " + size + " bytes\n"
                 + "sha256: " + HexFormat.of().formatHex(sha256.digest()) + "\n"
-                + "content-type: " + type + "\n"
-                + (type.startsWith("multipart/") ? "note: this is the whole multipart body, not the file alone\n" : "");
-        return Http.respond(start, "200 OK", Http.TEXT, report);
+                + "content-type: " + type + "\n");
     }
 
     private static MessageDigest sha256() {

@@ -58,10 +58,10 @@ class SampleAppsTest {
 
         // then every value shows escaped, and nothing of it as markup
         assertThat(page.text()).as("escaped rows")
-                .contains("<tr><th>HTTP_X_PROBE</th><td class=\"type\">java.lang.String</td>"
-                        + "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td></tr>")
-                .contains("<th>PATH_INFO</th><td class=\"type\">java.lang.String</td><td>/&lt;b&gt;</td>")
-                .contains("<th>async.wake</th><td class=\"type\">java.lang.Runnable</td><td>(a function)</td>")
+                .contains("<tr><th>HTTP_X_PROBE</th><td class=\"type\">java.<wbr>lang.<wbr>String</td>"
+                        + "<td class=\"value\">&lt;script&gt;alert(1)&lt;/script&gt;</td></tr>")
+                .contains("<th>PATH_INFO</th><td class=\"type\">java.<wbr>lang.<wbr>String</td><td class=\"value\">/&lt;b&gt;</td>")
+                .contains("<th>async.wake</th><td class=\"type\">java.<wbr>lang.<wbr>Runnable</td><td class=\"value\">(a function)</td>")
                 .doesNotContain("<script>", "<b>", "<i>");
     }
 
