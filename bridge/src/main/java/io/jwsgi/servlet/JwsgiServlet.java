@@ -102,6 +102,7 @@ public class JwsgiServlet extends HttpServlet {
     private boolean bufferInput;
     private transient Path bufferDir;
     private final transient OpenExchanges exchanges = new OpenExchanges();
+    private transient javax.management.ObjectName metricsName;
 
     /** For {@code web.xml}: the application is named by the {@code application} init-param. */
     public JwsgiServlet() {
@@ -152,6 +153,7 @@ public class JwsgiServlet extends HttpServlet {
         log("JWSGI serving " + application.getClass().getName() + " (threads " + mode.name().toLowerCase(Locale.ROOT)
                 + ", async-timeout " + (timeout == 0 ? "none" : timeout + " ms")
                 + (nonBlocking ? ", non-blocking" : "") + ")");
+        metricsName = JwsgiMetrics.register(this, application, engine.metrics());
     }
 
     @Override
@@ -287,6 +289,7 @@ public class JwsgiServlet extends HttpServlet {
 
     @Override
     public void destroy() {
+        JwsgiMetrics.unregister(metricsName);
         if (engine != null) {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(shutdownGraceMillis);
             engine.shutdown(Duration.ofMillis(shutdownGraceMillis));
