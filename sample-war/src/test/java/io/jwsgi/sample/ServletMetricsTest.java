@@ -40,7 +40,8 @@ class ServletMetricsTest {
             assertThat(json.get("context")).isEqualTo("/sample");
             List<?> servlets = (List<?>) json.get("servlets");
             assertThat(servlets).as("only /sample's servlets").hasSize(1);
-            Map<?, ?> servlet = (Map<?, ?>) servlets.get(0);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> servlet = (Map<String, Object>) servlets.get(0);
             assertThat(servlet.get("name")).isEqualTo("chat");
             assertThat(servlet.get("Asleep").toString()).isEqualTo("7");
             assertThat(servlet.get("WakeToWriteP99Millis").toString()).isEqualTo("7.500");
