@@ -52,6 +52,9 @@ public interface JwsgiMetricsMBean {
     /** The 99th percentile of the same; -1 if none. */
     double getWakeToWriteP99Millis();
 
-    /** How many wake-to-write samples the two percentiles are taken from. */
+    /**
+     * How many wake-to-write samples the two percentiles are taken from: the first wake of each
+     * response is timed, then one in eight.
+     */
     int getWakeToWriteSamples();
 }
