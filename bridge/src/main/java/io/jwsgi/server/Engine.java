@@ -49,6 +49,7 @@ public final class Engine implements AutoCloseable {
     /** The threads the engine started that may still run; {@link #shutdown} joins them. */
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
+    private final Metrics metrics = new Metrics(live, () -> stopping);
     /**
      * Set on a thread inside {@link #runInline}: {@code TRUE} until its first turn starts right
      * there, {@code FALSE} while that turn runs.
@@ -86,12 +87,17 @@ public final class Engine implements AutoCloseable {
      * @return the pump; the channel's container events go to it
      */
     public Pump open(Application app, Map<String, Object> environ, Channel channel, String name) {
-        Pump pump = Pump.create(this, app, environ, channel, name);
+        Pump pump = Pump.create(this, app, environ, metrics.watch(channel), name);
         live.add(pump);
         if (idleTimeoutNanos > 0) {
             pump.watchIdle(idleTimeoutNanos);
         }
         return pump;
+    }
+
+    /** What this engine has served, and where its responses in flight are. */
+    public Metrics metrics() {
+        return metrics;
     }
 
     /** The number of responses not yet ended. */

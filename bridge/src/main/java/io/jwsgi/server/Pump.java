@@ -231,6 +231,7 @@ public final class Pump {
                 return transition(State.NEW, State.SCHEDULED) || transition(State.AWAITING_READY, State.SCHEDULED);
             case WAKE:
                 if (transition(State.SLEEPING, State.SCHEDULED)) {
+                    Metrics.woke(channel);
                     return true;
                 }
                 if (state != State.DONE) {
@@ -433,6 +434,7 @@ public final class Pump {
     }
 
     private Step applicationFailed(Throwable t) {
+        Metrics.ending(channel, t);
         LOG.log(Level.SEVERE, this + ": application error: " + t, t);
         if (!head.sent()) {
             closeApplication();
@@ -443,6 +445,7 @@ public final class Pump {
     }
 
     private Step endOn(Throwable cause) {
+        Metrics.ending(channel, cause);
         if (cause instanceof ClientGone) {
             LOG.log(Level.FINE, "{0}: {1}", new Object[] {this, cause.getMessage()});
             return finish(true, null);

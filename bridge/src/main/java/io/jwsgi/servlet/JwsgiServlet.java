@@ -109,6 +109,7 @@ public class JwsgiServlet extends HttpServlet {
     private transient Misconfiguration misconfigured;
     /** Refuses a request that reached the servlet without async support. */
     private transient Misconfiguration notAsync;
+    private transient javax.management.ObjectName metricsName;
 
     /** For {@code web.xml}: the application is named by the {@code application} init-param. */
     public JwsgiServlet() {
@@ -156,6 +157,7 @@ public class JwsgiServlet extends HttpServlet {
         log("JWSGI serving " + application.getClass().getName() + " (threads " + params.threads.name().toLowerCase(Locale.ROOT)
                 + ", async-timeout " + (params.asyncTimeoutMillis == 0 ? "none" : params.asyncTimeoutMillis + " ms")
                 + (nonBlocking ? ", non-blocking" : "") + ")");
+        metricsName = JwsgiMetrics.register(this, application, engine.metrics());
     }
 
     private void start(InitParams params, Misconfiguration problems) {
@@ -315,6 +317,7 @@ public class JwsgiServlet extends HttpServlet {
 
     @Override
     public void destroy() {
+        JwsgiMetrics.unregister(metricsName);
         if (engine != null) {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(shutdownGraceMillis);
             engine.shutdown(Duration.ofMillis(shutdownGraceMillis));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jakarta.servlet.Servlet;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
 import java.net.SocketException;
 import java.nio.file.Path;
@@ -18,12 +19,15 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 
 /**
  * Redeploying the sample WAR again and again with requests asleep in it: each undeploy ends them
  * in order (a long-poll not yet answered gets {@code 503}, a stream already under way is cut),
- * leaves none of the WAR's threads running, and lets the WAR's class loader be collected.
+ * leaves none of the WAR's threads running and none of its metrics MBeans registered, and lets
+ * the WAR's class loader be collected.
  */
 class RedeployIT {
 
@@ -31,6 +35,7 @@ class RedeployIT {
     private static final int ROUNDS = Integer.getInteger("redeploy.rounds", 20);
     // Held strongly: java.util.logging keeps loggers only weakly, and this test runs the GC.
     private static final Logger TOMCAT_LOADER = Logger.getLogger("org.apache.catalina.loader");
+    private static final MBeanServer JMX = ManagementFactory.getPlatformMBeanServer();
 
     @Test
     void redeployingTheSampleWarWithSleepersPendingLeaksNoThreadAndNoClassLoader() throws Exception {
@@ -73,8 +78,16 @@ class RedeployIT {
                     () -> inFlight(war, "chat") == 1 && inFlight(war, "stream") == 1);
             assertThat(war.servlet("chat").getClass().getClassLoader())
                     .as("the bridge is the WAR's own copy, loaded by its class loader, %s", where).isSameAs(war.classLoader());
+            ObjectName chat = new ObjectName("io.jwsgi:type=Servlet,context=\"/sample\",name=\"chat\"");
+            Await.until(() -> "the long-poll asleep, through the chat servlet's MBean, " + where + ": open "
+                    + attribute(chat, "Open") + ", asleep " + attribute(chat, "Asleep") + ", running " + attribute(chat, "Running")
+                    + ", queued " + attribute(chat, "Queued") + ", awaiting client " + attribute(chat, "AwaitingClient"),
+                    () -> Integer.valueOf(1).equals(attribute(chat, "Asleep")));
 
             war.undeploy();
+
+            assertThat(JMX.queryNames(new ObjectName("io.jwsgi:context=\"/sample\",*"), null))
+                    .as("metrics MBeans left registered after undeploy, %s", where).isEmpty();
 
             assertThat(List.of(seen(poll), stream.readRestOfChunkedBody() ? "whole" : "cut"))
                     .as("the long-poll, the stream, after undeploy, %s", where).isEqualTo(List.of("503 whole", "cut"));
@@ -91,6 +104,14 @@ class RedeployIT {
             return engine == null ? 0 : (Integer) engine.getClass().getMethod("inFlight").invoke(engine);
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the engine of servlet " + servletName, e);
+        }
+    }
+
+    private static Object attribute(ObjectName name, String attribute) {
+        try {
+            return JMX.getAttribute(name, attribute);
+        } catch (javax.management.JMException e) {
+            throw new IllegalStateException("cannot read " + attribute + " of " + name + ": " + e, e);
         }
     }
 
