@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
@@ -86,7 +85,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     private long deadlineMillis = 30_000;
     private volatile ScheduledFuture<?> deadline;
     private volatile AutoCloseable resource;
-    private final Completions completions = new Completions();
+    private final OpenExchanges.Entry completions = new OpenExchanges.Entry();
     private volatile Throwable abortCause;
     private BooleanSupplier destroying = () -> false;
 
@@ -484,28 +483,5 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     @Override
     public String toString() {
         return (pump == null ? "exchange" : pump.toString()) + " [" + state.get() + "]";
-    }
-
-    /** The exchange's entry in the servlet's {@link OpenExchanges}, counted once and settled once. */
-    private static final class Completions {
-        /** 0: no completion asked for; 1: counted in {@link #open}; 2: settled. */
-        private final AtomicInteger phase = new AtomicInteger();
-        private OpenExchanges open;
-
-        void countIn(OpenExchanges exchanges) {
-            this.open = exchanges;
-        }
-
-        void asked() {
-            if (open != null && phase.compareAndSet(0, 1)) {
-                open.completing();
-            }
-        }
-
-        void settled() {
-            if (phase.getAndSet(2) == 1) {
-                open.completed();
-            }
-        }
     }
 }
