@@ -29,18 +29,24 @@ import java.util.logging.Logger;
  * container's streams again.
  *
  * <pre>
- *                 write/flush throws                    WriteListener.onError
- *        +------------------------------> OUTPUT_FAILED ----------------------+
- *        |                                    |  AsyncListener.onError,        |
- *        |   WriteListener.onError            |  onTimeout (committed)         v
- *   OPEN +------------------------------------|-----------------------> COMPLETING --+
- *    |  |    complete(); onTimeout before the head (503)                   (bridge or  |
- *    |  |                                     v                          container    |
- *    |  +--- AsyncListener.onError; ---> CONTAINER_ENDING ----------+    thread)     |
- *    |       onTimeout after the head     (the container's own      |                |
- *    |                                     error handling ends it)  | onComplete     |
- *    +--- abort() ---> ABORTING --- the ASYNC dispatch arrives ----> CLOSED <--------+
- *                                                                  (terminal)
+ *                    write/flush throws
+ *   OPEN ---------------------------------------> OUTPUT_FAILED
+ *    | |  |                                        |          |
+ *    | |  | complete(); WriteListener.onError;     | as from  | AsyncListener.onError;
+ *    | |  | onTimeout before the head (503)        | OPEN, or | onTimeout after the head
+ *    | |  v                                        | deadline |
+ *    | |  COMPLETING <-----------------------------+          |
+ *    | |     |                                                |
+ *    | |     | AsyncListener.onError; onTimeout after the     |
+ *    | |     | head; abort() while destroyed (Tomcat)         |
+ *    | +-----|----------------> CONTAINER_ENDING <------------+
+ *    |       |                      |     ^
+ *    |       |  abort()             |     | dispatch refused
+ *    +-------|-----> ABORTING ------|-----+
+ *            |          |           |
+ *            |          | the ASYNC dispatch arrives; onComplete (from any state)
+ *            v          v           v
+ *            +-------> CLOSED (terminal) <--+
  * </pre>
  *
  * <p>Every change goes through {@link #transition}, a compare-and-set on the one state field;
