@@ -328,6 +328,9 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     @Override
     public void onError(Throwable t) {
+        if (settled()) {
+            return;
+        }
         // WriteListener.onError: Jetty calls only this after a client abort; Tomcat calls both (servlet#433).
         // The connection failed: the exchange is completed here, on the container's thread, committed or not.
         calls.whenQuiet(true, "WriteListener.onError", this::toString, () -> {
@@ -342,6 +345,9 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     @Override
     public void onError(AsyncEvent event) {
+        if (settled()) {
+            return;
+        }
         // Unlike after WriteListener.onError (all Jetty calls on a client abort), the container
         // now error-dispatches and completes unless a listener does (Servlet 2.3.3.3): a 500 before the head.
         calls.whenQuiet(true, "AsyncListener.onError", this::toString, () -> {
@@ -354,6 +360,9 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     @Override
     public void onTimeout(AsyncEvent event) {
+        if (settled()) {
+            return;
+        }
         // The container's own timeout is disabled (setTimeout(0)), but Tomcat times out the
         // exchanges of a context that stops. Before the head the bridge answers 503 and completes
         // here (its thread, as the Servlet spec allows in onTimeout): left to Tomcat, a stopping
@@ -371,6 +380,19 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
             }
         });
         pump.onClientGone(new IOException("the container timed the exchange out"));
+    }
+
+    /**
+     * Whether the exchange is in the container's hands, with no bridge call into it left to wait
+     * for, and the pump told: a container error or timeout then changes nothing. Tomcat calls
+     * {@code onTimeout} for the exchanges of an undeployed application after its class loader
+     * stopped, when code that loads a class (a lambda linked for the first time) fails: such a
+     * call returns here. ({@code COMPLETING} and {@code ABORTING} may have a bridge call in
+     * progress, which the callback must wait for.)
+     */
+    private boolean settled() {
+        State now = state.get();
+        return now == State.CONTAINER_ENDING || now == State.CLOSED;
     }
 
     /** Before its head, an exchange the bridge completes for a failure gets a 503 with no body, never the 200 default. */
