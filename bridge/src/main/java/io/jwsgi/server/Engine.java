@@ -44,6 +44,8 @@ public final class Engine implements AutoCloseable {
     /** The engine's own platform pool, whose queue tells whether turns wait for a thread; else null. */
     private final ThreadPoolExecutor platform;
     private final ScheduledThreadPoolExecutor timer;
+    /** Runs {@link #deadline}s: apart from {@link #timer}, so that {@link #idleChecksPending} counts idle checks only. */
+    private final ScheduledThreadPoolExecutor watchdog;
     private final long idleTimeoutNanos;
     private final Set<Pump> live = ConcurrentHashMap.newKeySet();
     /** The threads the engine started that may still run; {@link #shutdown} joins them. */
@@ -72,6 +74,8 @@ public final class Engine implements AutoCloseable {
         }
         this.timer = new ScheduledThreadPoolExecutor(1, daemonFactory(b.name + "-timer"));
         timer.setRemoveOnCancelPolicy(true);
+        this.watchdog = new ScheduledThreadPoolExecutor(1, daemonFactory(b.name + "-watchdog"));
+        watchdog.setRemoveOnCancelPolicy(true);
     }
 
     /** Starts building an engine; the defaults are a 200-thread platform pool and no idle timeout. */
@@ -184,7 +188,7 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Runs {@code check} once after {@code delayMillis} on the engine's timer thread, unless
+     * Runs {@code check} once after {@code delayMillis} on the engine's watchdog thread, unless
      * cancelled: for a deadline on a state that waits for the container. Returns {@code null} once
      * the engine has stopped.
      *
@@ -193,7 +197,11 @@ public final class Engine implements AutoCloseable {
      * @return the scheduled check, to cancel when the container calls back in time
      */
     public ScheduledFuture<?> deadline(Runnable check, long delayMillis) {
-        return schedule(check, TimeUnit.MILLISECONDS.toNanos(delayMillis));
+        try {
+            return watchdog.schedule(check, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
     }
 
     /** Whether {@code cause} is the ending {@link #shutdown} gave: logged once by the engine, not per response. */
@@ -251,6 +259,7 @@ public final class Engine implements AutoCloseable {
             }
         }
         timer.shutdownNow();
+        watchdog.shutdownNow();
         ExecutorService pool = owned != null ? owned : platform;
         if (pool != null) {
             // Turns still queued belong to responses told to end: dropped, they would never close.
@@ -265,6 +274,7 @@ public final class Engine implements AutoCloseable {
         // Containers look for threads an application left running as soon as destroy() returns.
         long wait = Math.max(deadline - System.nanoTime(), THREAD_END_WAIT_NANOS);
         awaitTermination(timer, wait);
+        awaitTermination(watchdog, wait);
         if (pool != null) {
             awaitTermination(pool, wait);
         }

@@ -52,7 +52,7 @@ import java.util.logging.Logger;
  * <p>Every change goes through {@link #transition}, a compare-and-set on the one state field;
  * {@code onComplete} moves any state to {@code CLOSED}. Each state that waits for the container
  * ({@code OUTPUT_FAILED}, {@code COMPLETING}, {@code CONTAINER_ENDING}, {@code ABORTING}) has a
- * deadline on the engine's timer: if the container never calls back, a SEVERE line names the
+ * deadline on the engine's watchdog: if the container never calls back, a SEVERE line names the
  * state, and an exchange stuck in {@code OUTPUT_FAILED} is completed by the bridge itself.
  * Bridge threads call into the container only through {@link ContainerCalls}.
  */
@@ -87,7 +87,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     private Pump pump;
     /** With non-blocking=true, the engine whose {@link Engine#runInline} delivers {@code onWritePossible}. */
     private Engine inline;
-    private Engine timer;
+    private Engine watchdog;
     private long deadlineMillis = 30_000;
     private volatile ScheduledFuture<?> deadline;
     private volatile AutoCloseable resource;
@@ -113,13 +113,13 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     }
 
     /**
-     * Puts a deadline on every state that waits for the container, on {@code engine}'s timer.
+     * Puts a deadline on every state that waits for the container, on {@code engine}'s watchdog thread.
      *
-     * @param engine whose timer runs the deadlines
+     * @param engine whose watchdog runs the deadlines
      * @param millis how long the container may take to call back
      */
     void watchContainerWith(Engine engine, long millis) {
-        this.timer = engine;
+        this.watchdog = engine;
         this.deadlineMillis = millis;
     }
 
@@ -462,7 +462,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     }
 
     private void startDeadline(State waiting) {
-        Engine engine = timer;
+        Engine engine = watchdog;
         if (engine != null) {
             deadline = engine.deadline(() -> deadlinePassed(waiting), deadlineMillis);
         }
@@ -475,7 +475,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         }
     }
 
-    /** On the engine's timer: the container has not called back in {@code waiting}. */
+    /** On the engine's watchdog thread: the container has not called back in {@code waiting}. */
     private void deadlinePassed(State waiting) {
         if (state.get() != waiting) {
             return;
