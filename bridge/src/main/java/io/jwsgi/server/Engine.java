@@ -44,11 +44,16 @@ public final class Engine implements AutoCloseable {
     /** The engine's own platform pool, whose queue tells whether turns wait for a thread; else null. */
     private final ThreadPoolExecutor platform;
     private final ScheduledThreadPoolExecutor timer;
+    /** Runs {@link #deadline}s: apart from {@link #timer}, so that {@link #idleChecksPending} counts idle checks only. */
+    private final ScheduledThreadPoolExecutor watchdog;
     private final long idleTimeoutNanos;
     private final Set<Pump> live = ConcurrentHashMap.newKeySet();
     /** The threads the engine started that may still run; {@link #shutdown} joins them. */
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
+    private final String name;
+    /** The ending {@link #shutdown} gives every response; {@link Pump} logs it at FINE, the engine once for all. */
+    private final ResponseEnded shutdownEnding = new ResponseEnded("the server is shutting down");
     private final Metrics metrics = new Metrics(live, () -> stopping);
     /**
      * Set on a thread inside {@link #runInline}: {@code TRUE} until its first turn starts right
@@ -58,6 +63,7 @@ public final class Engine implements AutoCloseable {
 
     private Engine(Builder b) {
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(b.idleTimeoutMillis);
+        this.name = b.name;
         if (b.executor != null) {
             this.executor = b.executor;
             this.owned = null;
@@ -69,6 +75,8 @@ public final class Engine implements AutoCloseable {
         }
         this.timer = new ScheduledThreadPoolExecutor(1, daemonFactory(b.name + "-timer"));
         timer.setRemoveOnCancelPolicy(true);
+        this.watchdog = new ScheduledThreadPoolExecutor(1, daemonFactory(b.name + "-watchdog"));
+        watchdog.setRemoveOnCancelPolicy(true);
     }
 
     /** Starts building an engine; the defaults are a 200-thread platform pool and no idle timeout. */
@@ -137,7 +145,17 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    void execute(Runnable turn) {
+    /**
+     * Runs a turn of {@code pump} on the engine's threads (or right here, once, inside
+     * {@link #runInline}). A turn the executor refuses (it is shut down, full, or threw an
+     * {@code Error} such as failing to start a thread) is never run on the calling thread, which
+     * may be a waker's or a container's: the response is told to end ({@code 503} before its head,
+     * the connection cut after it) and the turn that ends it runs on the engine's timer thread,
+     * where the application's {@code call}, {@code hasNext} and {@code next} are never run (only
+     * its {@code close()}). If the timer refuses too (the engine has stopped), the response is
+     * abandoned on this thread: iterable closed, connection cut.
+     */
+    void execute(Pump pump, Runnable turn) {
         if (inlineTurn.get() == Boolean.TRUE) {
             inlineTurn.set(Boolean.FALSE);
             turn.run();
@@ -145,9 +163,22 @@ public final class Engine implements AutoCloseable {
         }
         try {
             executor.execute(turn);
-        } catch (RejectedExecutionException e) {
-            // Only while shutting down: the turn then just ends its response, so run it here.
-            turn.run();
+        } catch (Throwable refused) {
+            refused(pump, turn, refused);
+        }
+    }
+
+    private void refused(Pump pump, Runnable turn, Throwable refused) {
+        if (!stopping) {
+            LOG.log(Level.SEVERE, pump + ": the executor refused a turn (" + Pump.describe(refused)
+                    + "); the response is ended", refused);
+        }
+        // The pump is SCHEDULED: this only records the ending, it schedules nothing.
+        pump.end(stopping ? shutdownEnding : new ResponseEnded("the executor refused a turn: " + Pump.describe(refused)));
+        try {
+            timer.execute(turn);
+        } catch (Throwable timerRefused) {
+            pump.abandon(refused);
         }
     }
 
@@ -160,6 +191,28 @@ public final class Engine implements AutoCloseable {
      */
     boolean turnShouldYield() {
         return platform == null || inlineTurn.get() != null || !platform.getQueue().isEmpty();
+    }
+
+    /**
+     * Runs {@code check} once after {@code delayMillis} on the engine's watchdog thread, unless
+     * cancelled: for a deadline on a state that waits for the container. Returns {@code null} once
+     * the engine has stopped.
+     *
+     * @param check what to do at the deadline; it must be quick and must not block
+     * @param delayMillis the deadline, from now
+     * @return the scheduled check, to cancel when the container calls back in time
+     */
+    public ScheduledFuture<?> deadline(Runnable check, long delayMillis) {
+        try {
+            return watchdog.schedule(check, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    /** Whether {@code cause} is the ending {@link #shutdown} gave: logged once by the engine, not per response. */
+    boolean isShutdownEnding(Throwable cause) {
+        return cause == shutdownEnding;
     }
 
     ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
@@ -183,14 +236,22 @@ public final class Engine implements AutoCloseable {
      * Ends every response in flight ({@code 503}, or the connection cut if its head went out),
      * waits up to {@code grace} for them to finish, and stops the engine's threads: it returns once
      * they have ended, or at least a second after it told them to if an application holds one.
+     * Logs one line for all the responses it ends. An executor given through
+     * {@link Builder#executor} is not shut down: it belongs to the caller.
      *
      * @param grace how long to wait for the responses to end
      * @return the number of responses that had not ended within {@code grace}
      */
     public int shutdown(Duration grace) {
         stopping = true;
+        int ending = 0;
         for (Pump pump : live) {
-            pump.end(new ResponseEnded("the server is shutting down"));
+            pump.end(shutdownEnding);
+            ending++;
+        }
+        if (ending > 0) {
+            LOG.log(Level.INFO, "{0}: the server is shutting down: ended {1} waiting responses ({2} if their head had"
+                    + " not gone out, the connection cut otherwise)", new Object[] {name, ending, "503"});
         }
         long deadline = System.nanoTime() + grace.toNanos();
         synchronized (live) {
@@ -204,7 +265,8 @@ public final class Engine implements AutoCloseable {
             }
         }
         timer.shutdownNow();
-        ExecutorService pool = owned != null ? owned : executor instanceof ExecutorService service ? service : null;
+        watchdog.shutdownNow();
+        ExecutorService pool = owned != null ? owned : platform;
         if (pool != null) {
             // Turns still queued belong to responses told to end: dropped, they would never close.
             for (Runnable turn : pool.shutdownNow()) {
@@ -218,6 +280,7 @@ public final class Engine implements AutoCloseable {
         // Containers look for threads an application left running as soon as destroy() returns.
         long wait = Math.max(deadline - System.nanoTime(), THREAD_END_WAIT_NANOS);
         awaitTermination(timer, wait);
+        awaitTermination(watchdog, wait);
         if (pool != null) {
             awaitTermination(pool, wait);
         }

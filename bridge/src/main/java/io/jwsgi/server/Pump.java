@@ -4,9 +4,12 @@ import io.jwsgi.Application;
 import io.jwsgi.Environ;
 import io.jwsgi.Header;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -43,6 +46,13 @@ import java.util.logging.Logger;
  * an ending asked for from outside (client gone, idle timeout, shutdown) is recorded and carried
  * out by the running thread, scheduling a turn if none runs. A wake that finds nothing asleep is
  * kept as a permit that cancels the next sleep, so no wake is ever lost.
+ *
+ * <p>Whatever throws, the exchange reaches {@code DONE}: a turn has a catch-all (as Jetty's
+ * {@code IteratingCallback} has around its processing) that ends the exchange if anything escapes
+ * the step's own handling (a logging call on an exception whose {@code toString()} throws, say),
+ * and a turn the executor refuses is handed to the engine, which ends the response without ever
+ * running it on the caller's thread ({@link Engine#execute}). An unexpected state in a transition
+ * fails loudly, naming both states.
  */
 public final class Pump {
 
@@ -86,7 +96,7 @@ public final class Pump {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition signalled = lock.newCondition();
-    private State state = State.NEW;
+    private volatile State state = State.NEW;
     private volatile Sleep sleep = Sleep.NONE;
     private volatile Throwable ending;
     private ScheduledFuture<?> idleCheck;
@@ -216,7 +226,7 @@ public final class Pump {
             lock.unlock();
         }
         if (schedule) {
-            engine.execute(this::turn);
+            engine.execute(this, this::turn);
         }
     }
 
@@ -252,7 +262,13 @@ public final class Pump {
         }
     }
 
-    /** The only place {@code state} changes. Call with the lock held. */
+    /** The exception for a transition from the current state the pump never makes; the message names both states. */
+    private IllegalStateException illegal(State to, String expected) {
+        return new IllegalStateException(name + ": illegal transition " + state + " -> " + to + " (expected from "
+                + expected + ")");
+    }
+
+    /** The only place {@code state} changes (besides {@link #finish} forcing {@code DONE} after a bug). Call with the lock held. */
     private boolean transition(State from, State to) {
         if (state != from) {
             return false;
@@ -266,7 +282,7 @@ public final class Pump {
 
     /**
      * One turn on an engine thread (or the caller's, under {@link Engine#runInline}): loops over
-     * steps until the pump must wait, yields or ends.
+     * steps until the pump must wait, yields or ends. Nothing escapes it: see {@link #crashed}.
      */
     private void turn() {
         lock.lock();
@@ -278,6 +294,14 @@ public final class Pump {
         } finally {
             lock.unlock();
         }
+        try {
+            steps();
+        } catch (Throwable t) {
+            crashed(t);
+        }
+    }
+
+    private void steps() {
         int budget = TURN_BUDGET;
         while (true) {
             Step step = safeStep();
@@ -292,11 +316,64 @@ public final class Pump {
                     : step == Step.SLEEP ? State.SLEEPING : State.SCHEDULED;
             if (park(parkIn)) {
                 if (parkIn == State.SCHEDULED) {
-                    engine.execute(this::turn);
+                    engine.execute(this, this::turn);
                 }
                 return;
             }
             budget = TURN_BUDGET;
+        }
+    }
+
+    /**
+     * The turn's catch-all: something escaped the step's own error handling (a bug, or an
+     * exception whose {@code toString()} throws while being logged). The exchange ends here, once:
+     * the iterable is closed and the connection cut, unless the pump had ended already.
+     */
+    private void crashed(Throwable t) {
+        State at = state;
+        boolean owned;
+        lock.lock();
+        try {
+            owned = runner == Thread.currentThread() && (state == State.RUNNING || state == State.SIGNALLED);
+        } finally {
+            lock.unlock();
+        }
+        if (owned) {
+            finish(false, t);
+        }
+        try {
+            LOG.log(Level.SEVERE, name + ": the response failed unexpectedly (" + describe(t) + ") in state " + at
+                    + "; the exchange is ended", t);
+        } catch (Throwable logging) {
+            // A log handler that throws must not take the turn's thread down with it.
+        }
+    }
+
+    /**
+     * Ends a response whose turn can run nowhere (the executor and the engine's timer both refused
+     * it), on the calling thread: the iterable is closed and the connection cut. The application's
+     * {@code call}, {@code hasNext} and {@code next} are never run here. Does nothing unless a turn
+     * was due ({@code SCHEDULED}).
+     */
+    void abandon(Throwable cause) {
+        lock.lock();
+        try {
+            if (!transition(State.SCHEDULED, State.RUNNING)) {
+                return;
+            }
+            runner = Thread.currentThread();
+        } finally {
+            lock.unlock();
+        }
+        finish(false, cause);
+    }
+
+    /** {@code t.toString()}, or its class name if that throws: logging an error must not fail. */
+    static String describe(Throwable t) {
+        try {
+            return String.valueOf(t);
+        } catch (Throwable e) {
+            return t.getClass().getName() + " (whose toString() threw " + e.getClass().getName() + ")";
         }
     }
 
@@ -318,7 +395,10 @@ public final class Pump {
             }
             runner = null;
             // A signal seen while going to sleep or yielding was not waited for: isReady() is asked afresh.
-            return transition(State.RUNNING, to) || transition(State.SIGNALLED, to);
+            if (transition(State.RUNNING, to) || transition(State.SIGNALLED, to)) {
+                return true;
+            }
+            throw illegal(to, "RUNNING or SIGNALLED");
         } finally {
             lock.unlock();
         }
@@ -341,7 +421,9 @@ public final class Pump {
      * application error.
      */
     private Throwable endingBehind(Throwable t) {
-        for (Throwable c = t; c != null && c != c.getCause(); c = c.getCause()) {
+        // A cause chain may loop (a.initCause(b), b.initCause(a)): each exception is looked at once.
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
             if (c instanceof ClientGone) {
                 return c;
             }
@@ -435,8 +517,9 @@ public final class Pump {
 
     private Step applicationFailed(Throwable t) {
         Metrics.ending(channel, t);
-        LOG.log(Level.SEVERE, this + ": application error: " + t, t);
-        if (!head.sent()) {
+        LOG.log(Level.SEVERE, this + ": application error: " + describe(t), t);
+        // The error page itself failing (the container threw) cuts the connection instead of looping.
+        if (!head.sent() && !serverBody) {
             closeApplication();
             serveErrorPage("500 Internal Server Error");
             return Step.CONTINUE;
@@ -450,7 +533,9 @@ public final class Pump {
             LOG.log(Level.FINE, "{0}: {1}", new Object[] {this, cause.getMessage()});
             return finish(true, null);
         }
-        LOG.log(Level.WARNING, "{0}: {1}", new Object[] {this, cause.getMessage()});
+        // At shutdown the engine logs one line for all the responses it ends, not one each.
+        LOG.log(engine.isShutdownEnding(cause) ? Level.FINE : Level.WARNING, "{0}: {1}",
+                new Object[] {this, cause.getMessage()});
         // A second ending while the error page itself is stuck cuts the connection instead.
         if (!head.sent() && !serverBody) {
             closeApplication();
@@ -477,10 +562,13 @@ public final class Pump {
      */
     private Step finish(boolean complete, Throwable abortCause) {
         closeApplication();
+        State was;
         lock.lock();
         try {
-            if (!transition(State.RUNNING, State.DONE)) {
-                transition(State.SIGNALLED, State.DONE);
+            was = state;
+            if (!transition(State.RUNNING, State.DONE) && !transition(State.SIGNALLED, State.DONE)) {
+                LOG.log(Level.SEVERE, illegal(State.DONE, "RUNNING or SIGNALLED").getMessage());
+                state = State.DONE;
             }
             runner = null;
             if (idleCheck != null) {
@@ -491,14 +579,17 @@ public final class Pump {
             lock.unlock();
         }
         engine.ended(this);
+        if (was == State.DONE) {
+            return Step.END;
+        }
         try {
             if (complete) {
                 channel.complete();
             } else {
                 channel.abort(abortCause);
             }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, this + ": the container refused to end the exchange", e);
+        } catch (Throwable e) {
+            LOG.log(Level.WARNING, this + ": the container refused to end the exchange: " + describe(e), e);
         }
         return Step.END;
     }
@@ -510,7 +601,7 @@ public final class Pump {
             try {
                 c.close();
             } catch (Throwable t) {
-                LOG.log(Level.SEVERE, this + ": the iterable's close() failed: " + t, t);
+                LOG.log(Level.SEVERE, this + ": the iterable's close() failed: " + describe(t), t);
             }
         }
     }
@@ -617,8 +708,9 @@ public final class Pump {
         }
     }
 
+    /** The request line and the state, e.g. {@code GET /chat (SLEEPING)}. */
     @Override
     public String toString() {
-        return name;
+        return name + " (" + state + ")";
     }
 }

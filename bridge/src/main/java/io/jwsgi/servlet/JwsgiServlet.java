@@ -92,6 +92,8 @@ public class JwsgiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     /** How long {@link #destroy()} waits at most for the container to complete ended exchanges. */
     private static final long CONTAINER_END_WAIT_MILLIS = 1000;
+    /** How long the container may take to call back (onComplete, WriteListener.onError, a dispatch) before a SEVERE line. */
+    private static final long CONTAINER_CALLBACK_DEADLINE_MILLIS = 30_000;
     private static final Logger LOG = Logger.getLogger(JwsgiServlet.class.getName());
 
     private transient Application application;
@@ -110,6 +112,8 @@ public class JwsgiServlet extends HttpServlet {
     /** Refuses a request that reached the servlet without async support. */
     private transient Misconfiguration notAsync;
     private transient javax.management.ObjectName metricsName;
+    /** Set when {@link #destroy()} begins: the responses it ends are not cut through a dispatch. */
+    private volatile boolean destroying;
 
     /** For {@code web.xml}: the application is named by the {@code application} init-param. */
     public JwsgiServlet() {
@@ -189,10 +193,11 @@ public class JwsgiServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
         if (request.getDispatcherType() == DispatcherType.ASYNC) {
-            Object cause = request.getAttribute(ServletChannel.ABORT);
-            if (cause != null) {
+            if (request.getAttribute(ServletChannel.ABORT) instanceof ServletChannel aborted) {
+                request.removeAttribute(ServletChannel.ABORT);
                 // Thrown on purpose: a committed response is cut, so the client sees it incomplete.
-                throw new AbortedResponse((Throwable) cause);
+                // The bridge logged the cause once already; the container is given a quiet exception.
+                QuietAbort.raise(request, aborted.abortDispatched());
             }
             return;
         }
@@ -273,6 +278,12 @@ public class JwsgiServlet extends HttpServlet {
         Pump pump = engine.open(served, environ, channel,
                 request.getMethod() + " " + request.getRequestURI() + (query == null ? "" : "?" + query));
         channel.bind(pump);
+        channel.watchContainerWith(engine, CONTAINER_CALLBACK_DEADLINE_MILLIS);
+        // Tomcat only: at destroy, a dispatch has no context to map to (SEVERE "Error during mapping"),
+        // and Tomcat cuts a committed response itself as it stops; Jetty needs the dispatch to cut it.
+        if (getServletContext().getServerInfo().startsWith("Apache Tomcat")) {
+            channel.destroyingWhen(() -> destroying);
+        }
         if (nonBlocking) {
             channel.runTurnsInline(engine);
         }
@@ -317,6 +328,7 @@ public class JwsgiServlet extends HttpServlet {
 
     @Override
     public void destroy() {
+        destroying = true;
         JwsgiMetrics.unregister(metricsName);
         if (engine != null) {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(shutdownGraceMillis);

@@ -1,6 +1,7 @@
 package io.jwsgi.servlet;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counts the exchanges the bridge asked the container to complete and the container has not yet
@@ -49,5 +50,30 @@ final class OpenExchanges {
             }
         }
         return open;
+    }
+
+    /** One exchange's place in an {@link OpenExchanges}: counted once when asked, settled once. */
+    static final class Entry {
+        /** 0: no completion asked for; 1: counted in {@link #open}; 2: settled. */
+        private final AtomicInteger phase = new AtomicInteger();
+        private OpenExchanges open;
+
+        void countIn(OpenExchanges exchanges) {
+            this.open = exchanges;
+        }
+
+        /** The bridge asked the container to complete the exchange. */
+        void asked() {
+            if (open != null && phase.compareAndSet(0, 1)) {
+                open.completing();
+            }
+        }
+
+        /** The container completed it, refused to, or its deadline passed: nothing to wait for any more. */
+        void settled() {
+            if (phase.getAndSet(2) == 1) {
+                open.completed();
+            }
+        }
     }
 }

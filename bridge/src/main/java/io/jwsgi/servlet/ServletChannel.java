@@ -15,53 +15,92 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The {@link Channel} over a Servlet async exchange, and the container's listeners feeding the
  * pump. The pump guarantees one caller at a time and {@code isReady()} before each write or flush;
- * this class adds that the exchange is ended once, whoever gets there first, and that once the
- * container reported the connection failed, neither the pump nor {@code wsgi.input} calls into
- * the container's streams again.
+ * this class adds that the exchange is ended exactly once, by whoever must end it, and that once
+ * the exchange left {@code OPEN}, neither the pump nor {@code wsgi.input} calls into the
+ * container's streams again.
+ *
+ * <pre>
+ *                    write/flush throws
+ *   OPEN ---------------------------------------> OUTPUT_FAILED
+ *    | |  |                                        |          |
+ *    | |  | complete(); WriteListener.onError;     | as from  | AsyncListener.onError;
+ *    | |  | onTimeout before the head (503)        | OPEN, or | onTimeout after the head
+ *    | |  v                                        | deadline |
+ *    | |  COMPLETING <-----------------------------+          |
+ *    | |     |                                                |
+ *    | |     | AsyncListener.onError; onTimeout after the     |
+ *    | |     | head; abort() while destroyed (Tomcat)         |
+ *    | +-----|----------------> CONTAINER_ENDING <------------+
+ *    |       |                      |     ^
+ *    |       |  abort()             |     | dispatch refused
+ *    +-------|-----> ABORTING ------|-----+
+ *            |          |           |
+ *            |          | the ASYNC dispatch arrives; onComplete (from any state)
+ *            v          v           v
+ *            +-------> CLOSED (terminal) <--+
+ * </pre>
+ *
+ * <p>Every change goes through {@link #transition}, a compare-and-set on the one state field;
+ * {@code onComplete} moves any state to {@code CLOSED}. Each state that waits for the container
+ * ({@code OUTPUT_FAILED}, {@code COMPLETING}, {@code CONTAINER_ENDING}, {@code ABORTING}) has a
+ * deadline on the engine's watchdog: if the container never calls back, a SEVERE line names the
+ * state, and an exchange stuck in {@code OUTPUT_FAILED} is completed by the bridge itself.
+ * Bridge threads call into the container only through {@link ContainerCalls}.
  */
 final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
-    /** Request attribute holding the cause of an abort, read by the ASYNC dispatch that carries it out. */
+    private static final Logger LOG = Logger.getLogger(ServletChannel.class.getName());
+    /** Request attribute holding the channel whose abort the ASYNC dispatch carries out. */
     static final String ABORT = ServletChannel.class.getName() + ".abort";
+
+    /** Where the exchange is; see the class diagram. */
+    enum State {
+        /** The bridge may call the container's streams; nobody has asked for the exchange to end. */
+        OPEN,
+        /** A write or flush threw: the container reports it to {@code WriteListener.onError}, which ends the exchange. */
+        OUTPUT_FAILED,
+        /** {@code AsyncContext.complete()} was called; waiting for {@code onComplete}. */
+        COMPLETING,
+        /** The bridge dispatched to cut a committed response; waiting for that ASYNC dispatch. */
+        ABORTING,
+        /** The container reported an error or a timeout: its own error handling ends the exchange. */
+        CONTAINER_ENDING,
+        /** Ended: the request and response may already serve another exchange and are never touched again. */
+        CLOSED
+    }
 
     private final AsyncContext async;
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final ServletOutputStream out;
-    private final ClassLoader containerLoader;
-    /** How long a container callback waits for a stream call in progress to return. */
-    private static final long STREAM_CALL_WAIT_SECONDS = 10;
-
-    private final AtomicBoolean ended = new AtomicBoolean();
-    /** Held around every call into the container from a bridge thread; see {@link #containerFailed}. */
-    private final ReentrantLock streamCall = new ReentrantLock();
-    private volatile boolean failed;
-    /** The container reported an error to the AsyncListener, or completed: it ends the exchange itself. */
-    private volatile boolean containerEnds;
-    /** A write or flush failed: the container will report it to the WriteListener, which ends the exchange. */
-    private volatile boolean outputFailed;
+    private final ContainerCalls calls;
+    private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
     private Pump pump;
     /** With non-blocking=true, the engine whose {@link Engine#runInline} delivers {@code onWritePossible}. */
     private Engine inline;
+    private Engine watchdog;
+    private long deadlineMillis = 30_000;
+    private volatile ScheduledFuture<?> deadline;
     private volatile AutoCloseable resource;
-    private OpenExchanges completions;
-    /** 0: no completion asked for; 1: counted in {@link #completions}; 2: the container reported it. */
-    private final AtomicInteger completion = new AtomicInteger();
+    private final OpenExchanges.Entry completions = new OpenExchanges.Entry();
+    private volatile Throwable abortCause;
+    private BooleanSupplier destroying = () -> false;
 
     ServletChannel(AsyncContext async, HttpServletRequest request, HttpServletResponse response) throws IOException {
         this.async = async;
         this.request = request;
         this.response = response;
         this.out = response.getOutputStream();
-        this.containerLoader = async.getClass().getClassLoader();
+        this.calls = new ContainerCalls(async.getClass().getClassLoader());
     }
 
     void bind(Pump target) {
@@ -70,19 +109,27 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     /** Counts this exchange in {@code open} from the bridge's {@code complete()} until the container's {@code onComplete}. */
     void countCompletionIn(OpenExchanges open) {
-        this.completions = open;
+        completions.countIn(open);
     }
 
-    private void completionAsked() {
-        if (completions != null && completion.compareAndSet(0, 1)) {
-            completions.completing();
-        }
+    /**
+     * Puts a deadline on every state that waits for the container, on {@code engine}'s watchdog thread.
+     *
+     * @param engine whose watchdog runs the deadlines
+     * @param millis how long the container may take to call back
+     */
+    void watchContainerWith(Engine engine, long millis) {
+        this.watchdog = engine;
+        this.deadlineMillis = millis;
     }
 
-    private void completionSettled() {
-        if (completion.getAndSet(2) == 1) {
-            completions.completed();
-        }
+    /**
+     * Tells the channel when its servlet is being destroyed on a container that cuts a committed
+     * response itself as it stops (Tomcat): an abort then dispatches nothing (the dispatch would
+     * reach a context already gone) and leaves the exchange to the container.
+     */
+    void destroyingWhen(BooleanSupplier servletDestroying) {
+        this.destroying = servletDestroying;
     }
 
     /**
@@ -99,6 +146,356 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         this.resource = held;
     }
 
+    State state() {
+        return state.get();
+    }
+
+    @Override
+    public boolean isReady() {
+        // Once the exchange left OPEN, say ready: the write that follows fails at once.
+        // Jetty: isReady() is not a pure query; false schedules onWritePossible (jetty#1755).
+        return calls.output(() -> state.get() != State.OPEN || out.isReady());
+    }
+
+    @Override
+    public void head(int code, String status, List<Header> headers) {
+        calls.output(() -> {
+            if (state.get() == State.OPEN) {
+                // Servlet 6 has no way to send the reason phrase: the container sends its own.
+                response.setStatus(code);
+                for (Header h : headers) {
+                    response.addHeader(h.name(), h.value());
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void write(byte[] chunk) throws IOException {
+        calls.output(() -> {
+            checkOpen();
+            try {
+                out.write(chunk);
+            } catch (IOException e) {
+                outputFailed();
+                throw e;
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void flush() throws IOException {
+        calls.output(() -> {
+            checkOpen();
+            try {
+                out.flush();
+            } catch (IOException e) {
+                outputFailed();
+                throw e;
+            }
+            return null;
+        });
+    }
+
+    private void outputFailed() {
+        // Both containers then call WriteListener.onError on their own thread, which ends the
+        // exchange (Tomcat, handling that error, could hand one processor to two connections if
+        // a bridge thread completed it meanwhile).
+        transition(State.OPEN, State.OUTPUT_FAILED);
+    }
+
+    /** The container's request body stream, read under {@link ContainerCalls#input}: never under the output's guard. */
+    InputStream guard(InputStream in) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                return calls.input(() -> {
+                    checkOpen();
+                    return super.read();
+                });
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return calls.input(() -> {
+                    checkOpen();
+                    return super.read(b, off, len);
+                });
+            }
+
+            @Override
+            public int available() throws IOException {
+                return calls.input(() -> state.get() != State.OPEN ? 0 : super.available());
+            }
+        };
+    }
+
+    private void checkOpen() throws IOException {
+        State now = state.get();
+        if (now != State.OPEN) {
+            throw new IOException("the exchange is " + now + ": the connection failed or the exchange is ending");
+        }
+    }
+
+    @Override
+    public void complete() {
+        release();
+        // Not even waiting for the guard once ended: the container may call onComplete holding a
+        // monitor that a bridge call in progress needs, and the pump, told of it, completes here.
+        if (state.get() != State.OPEN) {
+            return;
+        }
+        calls.output(() -> {
+            // OUTPUT_FAILED: WriteListener.onError completes on the container's thread. CONTAINER_ENDING:
+            // the container's error handling ends it; a complete() here could send an empty 200.
+            if (transition(State.OPEN, State.COMPLETING)) {
+                completeNow();
+            }
+            return null;
+        });
+    }
+
+    /** Calls {@code AsyncContext.complete()}, in {@code COMPLETING}. */
+    private void completeNow() {
+        completions.asked();
+        try {
+            async.complete();
+        } catch (IllegalStateException e) {
+            // The container ended the exchange itself (after a client abort or at shutdown).
+            closed();
+        }
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+        release();
+        if (state.get() != State.OPEN) {
+            return;
+        }
+        calls.output(() -> {
+            // Tomcat maps the dispatch of a stopping context to nothing (SEVERE "Error during mapping")
+            // and cuts the committed response as it stops: no dispatch then.
+            if (destroying.getAsBoolean()) {
+                transition(State.OPEN, State.CONTAINER_ENDING);
+            } else if (transition(State.OPEN, State.ABORTING)) {
+                // The Servlet API cannot cut a committed response directly: an ASYNC dispatch that
+                // throws makes both containers close the connection instead of ending the body.
+                try {
+                    abortCause = cause;
+                    request.setAttribute(ABORT, this);
+                    async.dispatch();
+                } catch (IllegalStateException e) {
+                    // Already completed by the container: the connection is being closed anyway.
+                    closed();
+                } catch (UnsupportedOperationException e) {
+                    // Tomcat, context stopping: no dispatch; it times the exchange out and closes the connection.
+                    transition(State.ABORTING, State.CONTAINER_ENDING);
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The ASYNC dispatch of {@link #abort} arrived on a container thread: the container now cuts
+     * the connection. Jetty fires no {@code onComplete} after it, so the exchange counts as ended here.
+     *
+     * @return why the response is cut
+     */
+    Throwable abortDispatched() {
+        if (!transition(State.ABORTING, State.CLOSED)) {
+            illegal("the aborting dispatch", State.ABORTING);
+        }
+        return abortCause;
+    }
+
+    @Override
+    public void onWritePossible() {
+        // Tomcat: a bridge thread's write failing while the container thread is still in this
+        // callback's dispatch can get the exchange recycled without onError while the failing
+        // call is still inside it; the turn scheduled here writes only once this callback returned
+        // (an inline turn writes from the callback itself, as a plain async servlet does).
+        calls.holdingOutput(() -> {
+            if (inline != null) {
+                inline.runInline(pump::onWritePossible);
+            } else {
+                pump.onWritePossible();
+            }
+        });
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        if (settled()) {
+            return;
+        }
+        // WriteListener.onError: Jetty calls only this after a client abort; Tomcat calls both (servlet#433).
+        // The connection failed: the exchange is completed here, on the container's thread, committed or not.
+        calls.whenQuiet(true, "WriteListener.onError", this::toString, () -> {
+            if (transition(State.OPEN, State.COMPLETING) || transition(State.OUTPUT_FAILED, State.COMPLETING)) {
+                release();
+                neverAWhole200();
+                completeNow();
+            }
+        });
+        pump.onClientGone(t);
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+        if (settled()) {
+            return;
+        }
+        // Unlike after WriteListener.onError (all Jetty calls on a client abort), the container
+        // now error-dispatches and completes unless a listener does (Servlet 2.3.3.3): a 500 before the head.
+        calls.whenQuiet(true, "AsyncListener.onError", this::toString, () -> {
+            if (!transition(State.OPEN, State.CONTAINER_ENDING)) {
+                transition(State.OUTPUT_FAILED, State.CONTAINER_ENDING);
+            }
+        });
+        pump.onClientGone(event.getThrowable());
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        if (settled()) {
+            return;
+        }
+        // The container's own timeout is disabled (setTimeout(0)), but Tomcat times out the
+        // exchanges of a context that stops. Before the head the bridge answers 503 and completes
+        // here (its thread, as the Servlet spec allows in onTimeout): left to Tomcat, a stopping
+        // context sometimes ended it as a whole, empty 200. After the head Tomcat cuts the connection.
+        // A read blocked on a slow uploader is not waited for.
+        calls.whenQuiet(false, "AsyncListener.onTimeout", this::toString, () -> {
+            if (response.isCommitted()) {
+                if (!transition(State.OPEN, State.CONTAINER_ENDING)) {
+                    transition(State.OUTPUT_FAILED, State.CONTAINER_ENDING);
+                }
+            } else if (transition(State.OPEN, State.COMPLETING) || transition(State.OUTPUT_FAILED, State.COMPLETING)) {
+                release();
+                neverAWhole200();
+                completeNow();
+            }
+        });
+        pump.onClientGone(new IOException("the container timed the exchange out"));
+    }
+
+    /**
+     * Whether the exchange is in the container's hands, with no bridge call into it left to wait
+     * for, and the pump told: a container error or timeout then changes nothing. Tomcat calls
+     * {@code onTimeout} for the exchanges of an undeployed application after its class loader
+     * stopped, when code that loads a class (a lambda linked for the first time) fails: such a
+     * call returns here. ({@code COMPLETING} and {@code ABORTING} may have a bridge call in
+     * progress, which the callback must wait for.)
+     */
+    private boolean settled() {
+        State now = state.get();
+        return now == State.CONTAINER_ENDING || now == State.CLOSED;
+    }
+
+    /** Before its head, an exchange the bridge completes for a failure gets a 503 with no body, never the 200 default. */
+    private void neverAWhole200() {
+        if (!response.isCommitted()) {
+            try {
+                response.reset();
+                response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+                response.setHeader("Connection", "close");
+                response.setContentLength(0);
+            } catch (IllegalStateException e) {
+                // Committed meanwhile by the container: it closes the failed connection itself.
+            }
+        }
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+        // Tomcat recycles the request after this: whatever ended it, the pump must not touch it again.
+        // No waiting for a call in progress here: Tomcat fires onComplete holding its async state
+        // monitor, which such a call may need. onError and onTimeout, which come before the
+        // container completes on its own, do wait; after the bridge's own complete() nothing runs.
+        closed();
+        if (!pump.isDone()) {
+            pump.onClientGone(new IOException("the container completed the exchange"));
+        }
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+        // One async cycle per request: nothing to re-register.
+    }
+
+    /** Any state to {@code CLOSED}: the container is done with the exchange. */
+    private void closed() {
+        State from = state.getAndSet(State.CLOSED);
+        if (from != State.CLOSED) {
+            trace(from, State.CLOSED);
+            cancelDeadline();
+        }
+        release();
+        completions.settled();
+    }
+
+    /** The only compare-and-set of the state besides {@link #closed}; starts the deadline of a waiting state. */
+    private boolean transition(State from, State to) {
+        if (!state.compareAndSet(from, to)) {
+            return false;
+        }
+        trace(from, to);
+        cancelDeadline();
+        if (to != State.CLOSED) {
+            startDeadline(to);
+        }
+        return true;
+    }
+
+    private void trace(State from, State to) {
+        if (LOG.isLoggable(Level.FINEST)) {
+            LOG.finest(this + ": " + from + " -> " + to);
+        }
+    }
+
+    private void illegal(String event, State expected) {
+        LOG.log(Level.SEVERE, "{0}: illegal transition: {1} came in state {2}, expected {3}",
+                new Object[] {this, event, state.get(), expected});
+    }
+
+    private void startDeadline(State waiting) {
+        Engine engine = watchdog;
+        if (engine != null) {
+            deadline = engine.deadline(() -> deadlinePassed(waiting), deadlineMillis);
+        }
+    }
+
+    private void cancelDeadline() {
+        ScheduledFuture<?> pending = deadline;
+        if (pending != null) {
+            pending.cancel(false);
+        }
+    }
+
+    /** On the engine's watchdog thread: the container has not called back in {@code waiting}. */
+    private void deadlinePassed(State waiting) {
+        if (state.get() != waiting) {
+            return;
+        }
+        LOG.log(Level.SEVERE, "{0}: the container did not call back within {1} ms in state {2}{3}", new Object[] {
+            this, deadlineMillis, waiting, waiting == State.OUTPUT_FAILED ? "; the bridge completes the exchange" : ""});
+        if (waiting == State.OUTPUT_FAILED) {
+            calls.output(() -> {
+                if (transition(State.OUTPUT_FAILED, State.COMPLETING)) {
+                    neverAWhole200();
+                    completeNow();
+                }
+                return null;
+            });
+        } else if (waiting == State.COMPLETING) {
+            // Not waited for by destroy() any longer.
+            completions.settled();
+        }
+    }
+
     private void release() {
         AutoCloseable held = resource;
         resource = null;
@@ -112,254 +509,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     }
 
     @Override
-    public boolean isReady() {
-        // Once the container failed the exchange, say ready: the write that follows fails at once.
-        // Jetty: isReady() is not a pure query; false schedules onWritePossible (jetty#1755).
-        return inContainer(() -> failed || out.isReady());
-    }
-
-    @Override
-    public void head(int code, String status, List<Header> headers) {
-        inContainer(() -> {
-            if (!failed) {
-                // Servlet 6 has no way to send the reason phrase: the container sends its own.
-                response.setStatus(code);
-                for (Header h : headers) {
-                    response.addHeader(h.name(), h.value());
-                }
-            }
-            return null;
-        });
-    }
-
-    @Override
-    public void write(byte[] chunk) throws IOException {
-        inContainer(() -> {
-            checkNotFailed();
-            try {
-                out.write(chunk);
-            } catch (IOException e) {
-                outputFailed = true;
-                throw e;
-            }
-            return null;
-        });
-    }
-
-    @Override
-    public void flush() throws IOException {
-        inContainer(() -> {
-            checkNotFailed();
-            try {
-                out.flush();
-            } catch (IOException e) {
-                outputFailed = true;
-                throw e;
-            }
-            return null;
-        });
-    }
-
-    /** The container's request body stream, read under the same guard as the output. */
-    InputStream guard(InputStream in) {
-        return new FilterInputStream(in) {
-            @Override
-            public int read() throws IOException {
-                return inContainer(() -> {
-                    checkNotFailed();
-                    return super.read();
-                });
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                return inContainer(() -> {
-                    checkNotFailed();
-                    return super.read(b, off, len);
-                });
-            }
-
-            @Override
-            public int available() throws IOException {
-                return inContainer(() -> failed ? 0 : super.available());
-            }
-        };
-    }
-
-    /** A call into the container from a bridge thread. */
-    @FunctionalInterface
-    private interface ContainerCall<T, E extends Exception> {
-        T call() throws E;
-    }
-
-    /**
-     * Runs a call into the container under {@link #streamCall} (see {@link #containerFailed}),
-     * with the container's class loader as the thread's context class loader: a thread the
-     * container starts from ours inherits it, and must not keep the application's (Tomcat warns
-     * of, and its pool keeps, a web application class loader that way).
-     */
-    private <T, E extends Exception> T inContainer(ContainerCall<T, E> call) throws E {
-        streamCall.lock();
-        Thread thread = Thread.currentThread();
-        ClassLoader own = thread.getContextClassLoader();
-        thread.setContextClassLoader(containerLoader);
-        try {
-            return call.call();
-        } finally {
-            thread.setContextClassLoader(own);
-            streamCall.unlock();
-        }
-    }
-
-    private void checkNotFailed() throws IOException {
-        if (failed) {
-            throw new IOException("the container ended the exchange: the connection failed or was completed");
-        }
-    }
-
-    /**
-     * Marks the exchange failed, after any stream call in progress on another thread returned.
-     * Tomcat reports a failed write or read on a container thread while the failing call is still
-     * running on ours, then recycles the request's processor for the next connection: a call still
-     * inside it would mark that other request failed and its connection would be closed.
-     *
-     * @param containerEndsIt whether the container now ends the exchange itself
-     *     ({@code AsyncListener.onError}, {@code onTimeout}): the bridge must neither complete nor cut it
-     * @param completeIfCommitted whether to complete a committed response here, on the container's
-     *     thread ({@code WriteListener.onError})
-     */
-    private void containerFailed(boolean containerEndsIt, boolean completeIfCommitted) {
-        boolean locked = false;
-        try {
-            locked = streamCall.tryLock(STREAM_CALL_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            failed = true;
-            containerEnds |= containerEndsIt;
-            if (completeIfCommitted && !containerEnds && response.isCommitted() && ended.compareAndSet(false, true)) {
-                release();
-                try {
-                    async.complete();
-                } catch (IllegalStateException e) {
-                    // The container ended the exchange already.
-                }
-            }
-        } finally {
-            if (locked) {
-                streamCall.unlock();
-            }
-        }
-    }
-
-    @Override
-    public void complete() {
-        release();
-        if (ended.get()) {
-            return;
-        }
-        inContainer(() -> {
-            // After a failed write the container's WriteListener.onError ends the exchange, on its own
-            // thread (Tomcat, handling that error, could hand one processor to two connections if a
-            // bridge thread completed it meanwhile). After AsyncListener.onError the container ends
-            // it (error dispatch, then complete): a complete() here could send an empty 200.
-            if (!containerEnds && !outputFailed && ended.compareAndSet(false, true)) {
-                completionAsked();
-                try {
-                    async.complete();
-                } catch (IllegalStateException e) {
-                    // The container ended the exchange itself (after a client abort or at shutdown).
-                    completionSettled();
-                }
-            }
-            return null;
-        });
-    }
-
-    @Override
-    public void abort(Throwable cause) {
-        release();
-        if (ended.get()) {
-            return;
-        }
-        // The Servlet API cannot cut a committed response directly: throwing from an ASYNC
-        // dispatch makes both Tomcat and Jetty close the connection instead of ending the body.
-        inContainer(() -> {
-            if (!containerEnds && !outputFailed && ended.compareAndSet(false, true)) {
-                try {
-                    request.setAttribute(ABORT, cause);
-                    async.dispatch();
-                } catch (IllegalStateException e) {
-                    // Already completed by the container: the connection is being closed anyway.
-                } catch (UnsupportedOperationException e) {
-                    // Tomcat, context stopping: no dispatch; it times the exchange out and closes the connection itself.
-                }
-            }
-            return null;
-        });
-    }
-
-    @Override
-    public void onWritePossible() {
-        // Tomcat: a bridge thread's write failing while the container thread is still in this
-        // callback's dispatch can get the exchange recycled without onError while the failing
-        // call is still inside it; the turn scheduled here writes only once this callback returned
-        // (an inline turn writes from the callback itself, as a plain async servlet does).
-        streamCall.lock();
-        try {
-            if (inline != null) {
-                inline.runInline(pump::onWritePossible);
-            } else {
-                pump.onWritePossible();
-            }
-        } finally {
-            streamCall.unlock();
-        }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-        // WriteListener.onError: Jetty calls only this after a client abort; Tomcat calls both (servlet#433).
-        // Both call it after a failed write; a committed response is completed here, on their thread.
-        containerFailed(false, true);
-        pump.onClientGone(t);
-    }
-
-    @Override
-    public void onError(AsyncEvent event) {
-        // Unlike after WriteListener.onError (all Jetty calls on a client abort), the container
-        // now error-dispatches and completes unless a listener does (Servlet 2.3.3.3).
-        containerFailed(true, false);
-        pump.onClientGone(event.getThrowable());
-    }
-
-    @Override
-    public void onComplete(AsyncEvent event) {
-        // Tomcat recycles the request after this: whatever ended it, the pump must not touch it again.
-        // No waiting for a call in progress here: Tomcat fires onComplete holding its async state
-        // monitor, which such a call may need. onError and onTimeout, which come before the
-        // container completes on its own, do wait; after the bridge's own complete() nothing runs.
-        failed = true;
-        containerEnds = true;
-        ended.set(true);
-        release();
-        completionSettled();
-        if (!pump.isDone()) {
-            pump.onClientGone(new IOException("the container completed the exchange"));
-        }
-    }
-
-    @Override
-    public void onTimeout(AsyncEvent event) {
-        // The container's own timeout is disabled (setTimeout(0)), but Tomcat times out the
-        // exchanges of a context that stops; the container then ends the exchange itself.
-        containerFailed(true, false);
-        pump.onClientGone(new IOException("the container timed the exchange out"));
-    }
-
-    @Override
-    public void onStartAsync(AsyncEvent event) {
-        // One async cycle per request: nothing to re-register.
+    public String toString() {
+        return (pump == null ? "exchange" : pump.toString()) + " [" + state.get() + "]";
     }
 }

@@ -76,7 +76,7 @@ class ServletChannelTest {
         // then the response is left alone and the write is refused as a gone client
         assertThat(ready).as("ready, so that the pump reaches write() and learns of the end").isTrue();
         assertThatThrownBy(() -> channel.write(new byte[] {1})).isInstanceOf(IOException.class)
-                .hasMessageContaining("the container ended the exchange");
+                .hasMessageContaining("the exchange is CLOSED");
         assertThatThrownBy(channel::flush).isInstanceOf(IOException.class);
         channel.complete();
         channel.abort(new IllegalStateException("late"));
@@ -271,7 +271,8 @@ class ServletChannelTest {
 
     @Test // #7
     void onTimeoutWaitsForAWriteInProgressAndEndsTheBridgesCalls() throws Exception {
-        // given a write in progress on the pump's thread
+        // given a write in progress on the pump's thread, after the head went out
+        when(response.isCommitted()).thenReturn(true);
         CountDownLatch writing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         doAnswer(invocation -> {
@@ -337,6 +338,111 @@ class ServletChannelTest {
             verify(async, times(1)).complete();
         } finally {
             queueing.shutdown(Duration.ZERO);
+        }
+    }
+
+    @Test // #14
+    void aContainerThatSendsOnlyWriteListenerOnErrorBeforeCommitEndsTheExchangeOnceWithA503() throws Exception {
+        // given a response whose first write fails before the container committed anything
+        java.util.concurrent.atomic.AtomicInteger closes = new java.util.concurrent.atomic.AtomicInteger();
+        ServletChannel fresh = new ServletChannel(async, request, response);
+        when(out.isReady()).thenReturn(true);
+        doThrow(new IOException("broken pipe")).when(out).write(any(byte[].class));
+        fresh.bind(engine.open((env, start) -> {
+            start.start("200 OK", List.of(new Header("Content-Type", "text/plain")));
+            return new Closing(List.of(new byte[] {'x'}), closes::incrementAndGet);
+        }, new HashMap<>(), fresh, "GET /cut"));
+
+        // when the pump runs (its write fails: it ends as a client gone) and the container then
+        // reports the failure only to the WriteListener, on its own thread
+        fresh.onWritePossible();
+        verify(async, never()).complete();
+        fresh.onError(new IOException("broken pipe"));
+        fresh.onComplete(new AsyncEvent(async));
+
+        // then the exchange was completed once, as a 503, never the application's 200, and closed once
+        verify(async, times(1)).complete();
+        verify(response).setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        assertThat(closes).as("close() calls").hasValue(1);
+        assertThat(fresh.state()).isEqualTo(ServletChannel.State.CLOSED);
+    }
+
+    @Test // #14
+    void aFailedWriteTheContainerNeverReportsIsCompletedAtTheDeadlineWithASevereLine() throws Exception {
+        // given a channel watched with a short deadline, whose write failed
+        channel.watchContainerWith(engine, 50);
+        when(response.isCommitted()).thenReturn(true);
+        doThrow(new IOException("connection reset")).when(out).write(any(byte[].class));
+        assertThatThrownBy(() -> channel.write(new byte[] {1})).isInstanceOf(IOException.class);
+
+        // when the container never calls WriteListener.onError
+        // then the bridge completes the exchange itself at the deadline
+        verify(async, org.mockito.Mockito.timeout(30_000).times(1)).complete();
+        assertThat(channel.state()).isEqualTo(ServletChannel.State.COMPLETING);
+    }
+
+    @Test // #14
+    void onTimeoutBeforeTheHeadAnswers503AndCompletesOnTheContainersThread() {
+        // when the container (Tomcat, a context stopping) times out a response whose head has not gone out
+        channel.onTimeout(new AsyncEvent(async));
+        channel.complete();
+
+        // then the client gets a 503, never an empty 200, and the exchange is completed once
+        verify(response).setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        verify(async, times(1)).complete();
+    }
+
+    @Test // #14
+    void aReadBlockedOnASlowUploaderDoesNotDelayOnTimeout() throws Exception {
+        // given a wsgi.input read blocked in the container, waiting for a slow client
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        java.io.InputStream slow = new java.io.InputStream() {
+            @Override
+            public int read() throws IOException {
+                reading.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return -1;
+            }
+        };
+        java.io.InputStream input = channel.guard(slow);
+        Thread reader = new Thread(() -> {
+            try {
+                input.read();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "reader");
+        reader.start();
+        assertThat(reading.await(30, TimeUnit.SECONDS)).isTrue();
+        try {
+            // when the container times the exchange out
+            Thread container = new Thread(() -> channel.onTimeout(new AsyncEvent(async)), "container");
+            container.start();
+            container.join(TimeUnit.SECONDS.toMillis(5));
+
+            // then onTimeout returned without waiting for the read
+            assertThat(container.isAlive()).as("onTimeout still waiting for the read").isFalse();
+        } finally {
+            release.countDown();
+            reader.join(TimeUnit.SECONDS.toMillis(30));
+        }
+    }
+
+    /** A fixed body that runs {@code onClose} at close(). */
+    private record Closing(List<byte[]> chunks, Runnable onClose) implements Iterable<byte[]>, AutoCloseable {
+        @Override
+        public java.util.Iterator<byte[]> iterator() {
+            return chunks.iterator();
+        }
+
+        @Override
+        public void close() {
+            onClose.run();
         }
     }
 

@@ -71,6 +71,45 @@ class IdleChatClientsIT {
         post("{\"name\":\"Ada\",\"text\":\"bye\"}");
     }
 
+    @Test // #14
+    void stoppingTheContainerWithIdleEventStreamsOpenCutsThemAndReturns() throws Exception {
+        // given a second container of the sample with idle event streams whose clients stay connected
+        Container other = Container.start(new Deployment().maxThreads(CONTAINER_THREADS).sampleWar(""));
+        List<EventStreamClient> streams = new ArrayList<>();
+        try {
+            for (int i = 0; i < STREAMS / 5; i++) {
+                streams.add(new EventStreamClient(RawConnection.open(other.port()).get("/chat/events")));
+            }
+            for (EventStreamClient stream : streams) {
+                stream.awaitOpening();
+            }
+
+            // when the container stops, on a thread of its own so that a hang fails the test
+            Thread stopper = new Thread(() -> {
+                try {
+                    other.stop();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "stopper");
+            stopper.start();
+            stopper.join(Await.DEADLINE.toMillis());
+
+            // then it returned, and every stream's connection was closed without a chunked end
+            assertThat(stopper.isAlive()).as("container stop still running after %s on %s", Await.DEADLINE, Container.name())
+                    .isFalse();
+            List<Boolean> cut = new ArrayList<>();
+            for (EventStreamClient stream : streams) {
+                cut.add(!stream.connection.readRestOfChunkedBody());
+            }
+            assertThat(cut).as("streams cut at stop on %s", Container.name()).containsOnly(true);
+        } finally {
+            for (EventStreamClient stream : streams) {
+                stream.connection.close();
+            }
+        }
+    }
+
     private static void assertEveryClientReceived(String message, List<EventStreamClient> streams,
             List<RawConnection> polls) throws IOException {
         List<String> received = new ArrayList<>();

@@ -7,6 +7,7 @@ import io.jwsgi.Header;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketException;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,69 @@ class ShutdownIT {
         Await.until(() -> "threads of the stopped engine still alive: " + where, () -> engineThreads("jwsgi-stopping-") == 0);
         assertThat(log.lines()).as("the bridge's warnings: %s", where)
                 .allMatch(line -> line.contains("the server is shutting down"));
+    }
+
+    /** How many times each way of stopping is repeated; {@code -Dshutdown.rounds=N}. */
+    private static final int ROUNDS = Integer.getInteger("shutdown.rounds", 50);
+
+    @ParameterizedTest // #14
+    @EnumSource(Stop.class)
+    void stoppingRepeatedlyNeverMakesACutResponseLookWhole(Stop stop) throws Exception {
+        // given, ROUNDS times, a response asleep before its head and one asleep after it
+        List<String> wrong = new ArrayList<>();
+        LiveHost shared = stop == Stop.UNDEPLOY_THE_CONTEXT ? LiveHost.start() : null;
+        try {
+            for (int round = 0; round < ROUNDS; round++) {
+                String outcome = stopOnce(stop, shared, round);
+                if (!outcome.isEmpty()) {
+                    wrong.add("round " + round + ": " + outcome);
+                }
+            }
+        } finally {
+            if (shared != null) {
+                shared.stop();
+            }
+        }
+
+        // then each time, before the head a 5xx or a closed connection, after it a cut, close() once each
+        assertThat(wrong).as("%d rounds of %s on %s", ROUNDS, stop, Container.name()).isEmpty();
+    }
+
+    /** One stop; returns what went wrong, or "" if nothing did. */
+    private static String stopOnce(Stop stop, LiveHost shared, int round) throws Exception {
+        OneSleeper beforeHead = new OneSleeper(List.of(), i -> ProbeBody.END);
+        OneSleeper afterHead = new OneSleeper(List.of("partial\n"), i -> ProbeBody.END);
+        Router router = new Router();
+        router.put("/before-head", beforeHead);
+        router.put("/after-head", afterHead);
+        LiveHost host = shared != null ? shared : LiveHost.start();
+        List<Object> seen;
+        boolean stopped = false;
+        try (RawConnection first = RawConnection.open(host.port());
+                RawConnection second = RawConnection.open(host.port())) {
+            LiveHost.Deployed context = host.deployServlet("/r" + round, "round", new JwsgiServlet(router));
+            first.get("/r" + round + "/before-head");
+            second.get("/r" + round + "/after-head").readHead();
+            second.readChunk();
+            if (!beforeHead.awaitAsleep() || !afterHead.awaitAsleep()) {
+                return "the responses did not fall asleep";
+            }
+            if (stop == Stop.UNDEPLOY_THE_CONTEXT) {
+                context.undeploy();
+            } else {
+                stopped = true;
+                host.stop();
+            }
+            seen = List.of(seen(first), second.readRestOfChunkedBody() ? "whole" : "cut");
+        } finally {
+            if (shared == null && !stopped) {
+                host.stop();
+            }
+        }
+        List<Integer> closes = List.of(beforeHead.body().closes(), afterHead.body().closes());
+        boolean beforeHeadRight = seen.get(0).toString().matches("5\\d\\d whole|closed");
+        return beforeHeadRight && seen.get(1).equals("cut") && closes.equals(List.of(1, 1)) ? ""
+                : "before the head, after it: " + seen + ", close() calls " + closes;
     }
 
     private static String expectedBeforeHead(Stop stop) {
