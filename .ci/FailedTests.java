@@ -18,7 +18,8 @@ import org.w3c.dom.NodeList;
  */
 public final class FailedTests {
 
-    private static final int STACK_LINES = 25;
+    private static final int MESSAGE_LINES = 40;
+    private static final int STACK_LINES = 12;
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]);
@@ -56,8 +57,11 @@ public final class FailedTests {
                 System.out.println("=".repeat(100));
                 System.out.println("FAILED " + className + "." + testcase.getAttribute("name")
                         + "  [" + root.relativize(report.getParent()) + "]");
-                System.out.println(kind + ": " + problem.getAttribute("type") + ": " + problem.getAttribute("message"));
-                problem.getTextContent().lines().limit(STACK_LINES).forEach(l -> System.out.println("    " + l));
+                System.out.println(kind + ": " + problem.getAttribute("type") + ": ");
+                problem.getAttribute("message").lines().limit(MESSAGE_LINES).forEach(l -> System.out.println("    " + l));
+                System.out.println("  at:");
+                problem.getTextContent().lines().filter(l -> l.strip().startsWith("at "))
+                        .limit(STACK_LINES).forEach(l -> System.out.println("    " + l.strip()));
                 printTail(report.getParent().resolve(className + "-output.txt"), tail);
                 failed++;
             }
