@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  * take them, suspends on {@code async.sleep}, resumes on {@code async.wake}, and ends the exchange
  * exactly once, closing the iterable exactly once, whatever happens.
  *
- * <pre>
+ * <pre>{@code
  *              onWritePossible (first dispatch)
  *   NEW ---------------------------------------> SCHEDULED <-------------------------------+
  *                                                   | a turn starts on an engine thread     |
@@ -38,7 +38,7 @@ import java.util.logging.Logger;
  *     |                        +------------------------------------------------------------+
  *     |
  *     +-- RUNNING / SIGNALLED --- body sent, failed or ended ---> DONE (terminal)
- * </pre>
+ * }</pre>
  *
  * <p>Rules the diagram implies: only the thread that moved the pump to {@code RUNNING} touches the
  * application, the iterable and the {@link Channel}; every state change goes through

@@ -1,7 +1,7 @@
 package io.jwsgi.it;
 
-import static org.assertj.core.api.Assertions.fail;
-
+import io.jwsgi.testtools.RequiredTools;
+import io.jwsgi.testtools.Tool;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -10,7 +10,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
@@ -27,13 +26,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A headless Chromium driven through Selenium: Debian's {@code chromium} and {@code chromium-driver}
- * packages, never a downloaded driver. A machine without them fails the test, naming the packages
- * ({@code .ci/run} installs them). One browser serves a test class; each window is a page.
+ * packages, never a downloaded driver. On a machine without them the test is skipped, naming the
+ * packages ({@link RequiredTools}; {@code .ci/run} installs them and makes a skip a failure). One
+ * browser serves a test class; each window is a page.
  */
 final class Browser implements AutoCloseable {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     /** How often waits look at the page: often enough to see a stream's lines arrive one by one. */
     private static final Duration POLL = Duration.ofMillis(20);
 
@@ -55,28 +53,18 @@ final class Browser implements AutoCloseable {
      * @return the running browser
      */
     static Browser start(int width, int height) throws IOException {
-        List<String> missing = new ArrayList<>();
-        if (!Files.isExecutable(CHROMIUM)) {
-            missing.add("chromium (" + CHROMIUM + ")");
-        }
-        if (!Files.isExecutable(CHROMEDRIVER)) {
-            missing.add("chromium-driver (" + CHROMEDRIVER + ")");
-        }
-        if (!missing.isEmpty()) {
-            fail("the browser tests need Debian's packages chromium and chromium-driver; missing: " + missing
-                    + ". Install them with apt-get install chromium chromium-driver (.ci/run does it on a fresh machine)");
-        }
+        List<Path> tools = RequiredTools.require("the browser tests", Tool.CHROMIUM, Tool.CHROMEDRIVER);
         // Selenium Manager must not look for a driver online: the Debian one is given below.
         System.setProperty("SE_OFFLINE", "true");
         Path profile = Files.createTempDirectory("jwsgi-chromium");
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
+        options.setBinary(tools.get(0).toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir=" + profile,
                 "--window-size=" + width + "," + height);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingDriverExecutable(tools.get(1).toFile())
                 .usingAnyFreePort()
                 .build();
         ChromeDriver driver = new ChromeDriver(service, options);

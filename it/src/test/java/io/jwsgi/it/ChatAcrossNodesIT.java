@@ -20,7 +20,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *
  * <p>Runs in the {@code jetty} execution only: the Redis bus is the WAR's own code and does not
  * depend on the container, which every other *IT already covers three times. Without a
- * {@code redis-server} binary the test fails, naming the package ({@code .ci/run} installs it).
+ * {@code redis-server} binary the test is skipped, naming the package, or fails with
+ * {@code -Djwsgi.require-tools=true} ({@code .ci/run} installs it and sets that).
  */
 @EnabledIfSystemProperty(named = Container.PROPERTY, matches = "jetty")
 class ChatAcrossNodesIT {

@@ -2,8 +2,9 @@ package io.jwsgi.it;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.jwsgi.testtools.RequiredTools;
+import io.jwsgi.testtools.Tool;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -22,8 +23,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A real {@code redis-server} (Debian's package) on a free loopback port, without persistence,
- * started by a test and stopped after it. A machine without the binary fails the test, naming the
- * package: {@code .ci/run} installs it.
+ * started by a test and stopped after it. On a machine without the binary the test is skipped, naming
+ * the package ({@link RequiredTools}; {@code .ci/run} installs it and makes a skip a failure).
  */
 final class RedisServer implements AutoCloseable {
 
@@ -41,10 +42,7 @@ final class RedisServer implements AutoCloseable {
 
     /** Starts a server on a free port and waits until it answers {@code PING}. */
     static RedisServer start() throws IOException {
-        String binary = findOnPath("redis-server");
-        if (binary == null) {
-            fail("redis-server is not installed: run apt-get install redis-server (.ci/run does it on a fresh machine)");
-        }
+        String binary = RequiredTools.require("the Redis tests", Tool.REDIS_SERVER).get(0).toString();
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
@@ -114,16 +112,6 @@ final class RedisServer implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static String findOnPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-            File candidate = new File(dir, name);
-            if (candidate.canExecute()) {
-                return candidate.getPath();
-            }
-        }
-        return null;
     }
 
     /**

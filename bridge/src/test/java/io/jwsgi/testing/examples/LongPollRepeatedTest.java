@@ -6,7 +6,7 @@ import io.jwsgi.testing.MockContainer;
 import io.jwsgi.testing.MockExchange;
 import org.junit.jupiter.api.RepeatedTest;
 
-/** The long-poll example of the README, fifty times over: stepping sleep and wake is not flaky. */
+/** The long-poll example of docs/testing.md, fifty times over: stepping sleep and wake is not flaky. */
 class LongPollRepeatedTest {
 
     @RepeatedTest(50)

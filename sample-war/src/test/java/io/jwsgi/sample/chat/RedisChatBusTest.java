@@ -32,7 +32,9 @@ class RedisChatBusTest {
 
     @AfterAll
     static void stopRedis() throws Exception {
-        redis.close();
+        if (redis != null) {
+            redis.close();
+        }
     }
 
     @AfterEach

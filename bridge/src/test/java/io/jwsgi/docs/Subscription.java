@@ -1,0 +1,6 @@
+package io.jwsgi.docs;
+
+/** A subscription to a {@link Room}. */
+interface Subscription {
+    void cancel();
+}
