@@ -11,6 +11,8 @@ import sys
 import threading
 import warnings
 from wsgiref.simple_server import demo_app
+
+import chat
 from wsgiref.validate import validator
 
 warnings.simplefilter('error')
@@ -201,7 +203,7 @@ def wake(environ, start_response):
 def state(environ, start_response):
     with _lock:
         body = json.dumps({'failures': FAILURES, 'asleep': len(SLEEPERS), 'closed': len(CLOSED),
-                           'reraised': RERAISED}).encode('utf-8')
+                           'reraised': RERAISED, 'waiting': len(chat.WAITING)}).encode('utf-8')
     start_response('200 OK', [('Content-Type', 'application/json')])
     return [body]
 
@@ -217,6 +219,7 @@ ROUTES = {
     '/file': file_wrapper,
     '/sleep': sleep,
     '/wake': wake,
+    '/chat': chat.application,
 }
 JUDGED = {path: _Judged(app) for path, app in ROUTES.items()}
 
@@ -225,8 +228,7 @@ def application(environ, start_response):
     path = environ['PATH_INFO']
     if path == '/judge':
         return state(environ, start_response)
-    route = path if path in JUDGED else '/' + path.split('/')[1] if path.startswith('/echo') else path
-    app = JUDGED.get(route)
+    app = JUDGED.get(path) or JUDGED.get('/' + path.split('/')[1])
     if app is None:
         start_response('404 Not Found', TEXT)
         return [b'no route ' + path.encode('latin-1')]

@@ -24,6 +24,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Python WSGI applications (WEB-INF/python/judged.py), each wrapped in {@code wsgiref.validate.validator},
@@ -171,6 +175,37 @@ abstract class PythonWsgiContract {
     private static List<String> serverThreads() {
         return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
                 .filter(name -> !name.startsWith("HttpClient")).sorted().toList();
+    }
+
+    @Test
+    void pythonChatReachesTheOtherBrowserWindowThroughASleepingLongPoll() throws Exception {
+        Chromium.Session chromium = Chromium.start();
+        try {
+            ChromeDriver driver = chromium.driver();
+            String message = "hello from " + getClass().getSimpleName();
+            // given the chat page in two windows, each long-polling
+            driver.get(server.uri("/chat/").toString());
+            String left = driver.getWindowHandle();
+            driver.switchTo().newWindow(WindowType.WINDOW);
+            driver.get(server.uri("/chat/").toString());
+            String right = driver.getWindowHandle();
+            await("both windows' long polls asleep", () -> Integer.parseInt(judge("waiting")) >= 2);
+
+            // when the left window posts
+            driver.switchTo().window(left);
+            driver.findElement(By.id("text")).sendKeys(message);
+            driver.findElement(By.cssSelector("#form button")).click();
+
+            // then both windows show it
+            for (String window : List.of(right, left)) {
+                driver.switchTo().window(window);
+                new WebDriverWait(driver, DEADLINE, Duration.ofMillis(20)).withMessage("the message in a chat window")
+                        .until(d -> d.findElements(By.cssSelector("#log li")).stream()
+                                .anyMatch(li -> li.getText().equals(message)));
+            }
+        } finally {
+            chromium.quit();
+        }
     }
 
     private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
