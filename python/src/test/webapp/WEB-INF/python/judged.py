@@ -200,10 +200,30 @@ def wake(environ, start_response):
     return [b'%d' % len(wakers)]
 
 
+GATE = threading.Event()
+BLOCKED = []
+
+
+def block(environ, start_response):
+    """Holds its bridge thread in Python, waiting on a threading.Event until /unblock sets it."""
+    with _lock:
+        BLOCKED.append(1)
+    opened = GATE.wait(90)
+    start_response('200 OK', TEXT)
+    return [b'unblocked' if opened else b'timed out']
+
+
+def unblock(environ, start_response):
+    GATE.set()
+    start_response('200 OK', TEXT)
+    return [b'set']
+
+
 def state(environ, start_response):
     with _lock:
         body = json.dumps({'failures': FAILURES, 'asleep': len(SLEEPERS), 'closed': len(CLOSED),
-                           'reraised': RERAISED, 'waiting': len(chat.WAITING)}).encode('utf-8')
+                           'reraised': RERAISED, 'waiting': len(chat.WAITING),
+                           'blocked': len(BLOCKED)}).encode('utf-8')
     start_response('200 OK', [('Content-Type', 'application/json')])
     return [body]
 
@@ -220,6 +240,8 @@ ROUTES = {
     '/sleep': sleep,
     '/wake': wake,
     '/chat': chat.application,
+    '/block': block,
+    '/unblock': unblock,
 }
 JUDGED = {path: _Judged(app) for path, app in ROUTES.items()}
 

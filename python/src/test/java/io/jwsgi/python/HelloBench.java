@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * Hello world from a Python application through the bridge against the same from a Java
  * application, on one Jetty, measured with wrk. Not part of the build's tests:
  * {@code mvn -pl python -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=HelloBench}
- * (on Java 21+), with {@code -Dbench.seconds=N} (default 10) and {@code -Dbench.connections=N} (default 16).
+ * (on Java 21+), with {@code -Dbench.seconds=N} (default 10), {@code -Dbench.warmup=N} (seconds of Python warm-up,
+ * default 40) and {@code -Dbench.connections=N} (default 16).
  */
 class HelloBench {
 
@@ -33,6 +34,8 @@ class HelloBench {
     void pythonHelloAgainstJavaHello() throws Exception {
         int seconds = Integer.getInteger("bench.seconds", 10);
         int connections = Integer.getInteger("bench.connections", 16);
+        // The JVM takes tens of thousands of requests to compile Truffle's interpreter for this code.
+        int warmup = Integer.getInteger("bench.warmup", 40);
         Application java = (environ, start) -> {
             start.start("200 OK", List.of(new Header("Content-Type", "text/plain"),
                     new Header("Content-Length", Integer.toString(BODY.length))));
@@ -53,8 +56,8 @@ class HelloBench {
             try {
                 String base = "http://127.0.0.1:" + connector.getLocalPort();
                 // Warm both (Truffle's interpreter and the JVM's JIT), then measure each.
-                wrk(base + "/python/", Math.max(3, seconds / 2), connections);
-                wrk(base + "/java/", Math.max(3, seconds / 2), connections);
+                wrk(base + "/python/", warmup, connections);
+                wrk(base + "/java/", Math.max(3, warmup / 4), connections);
                 double py = wrk(base + "/python/", seconds, connections);
                 double jv = wrk(base + "/java/", seconds, connections);
                 System.out.printf("hello world, %d connections, %d s: Python %.0f req/s, Java %.0f req/s, ratio %.3f (%s)%n",

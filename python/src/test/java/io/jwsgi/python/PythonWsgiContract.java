@@ -178,6 +178,22 @@ abstract class PythonWsgiContract {
     }
 
     @Test
+    void aPythonAppBlockedOnALockStallsNoOtherRequest() throws Exception {
+        // given a request whose Python code waits on a threading.Event, holding one bridge thread
+        CompletableFuture<HttpResponse<String>> blocked = client.sendAsync(
+                HttpRequest.newBuilder(server.uri("/block")).build(), HttpResponse.BodyHandlers.ofString());
+        await("the request blocked in Python", () -> judge("blocked").equals("1"));
+
+        // then other requests run Python meanwhile: the waiting thread does not hold the GIL
+        assertThat(get("/stream?3").body()).isEqualTo("chunk 0\nchunk 1\nchunk 2\n");
+        assertThat(blocked).as("the blocked request, still waiting").isNotDone();
+
+        // when another request sets the Event, then the blocked one answers
+        assertThat(get("/unblock").body()).isEqualTo("set");
+        assertThat(blocked.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS).body()).isEqualTo("unblocked");
+    }
+
+    @Test
     void pythonChatReachesTheOtherBrowserWindowThroughASleepingLongPoll() throws Exception {
         Chromium.Session chromium = Chromium.start();
         try {
