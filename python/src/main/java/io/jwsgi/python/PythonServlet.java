@@ -75,7 +75,13 @@ public class PythonServlet extends JwsgiServlet {
             throw new ServletException(e.getMessage(), e);
         }
         log("JWSGI Python application " + spec.trim() + " from " + path + " on GraalPy (" + loaded.app.implementation() + ")");
-        super.init();
+        try {
+            super.init();
+        } catch (ServletException | RuntimeException e) {
+            // The container calls destroy() only after a successful init: end the interpreter here.
+            loaded.close();
+            throw e;
+        }
     }
 
     /** The application, set at {@link #init()}; the servlet is given it before init-params can be read. */
