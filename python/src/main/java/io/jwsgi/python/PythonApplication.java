@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -51,54 +53,89 @@ public final class PythonApplication implements Application, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PythonApplication.class.getName());
 
-    private final Engine engine;
-    private final Context context;
-    private final Value app;
-    private final Value handle;
-    private final Value nextChunk;
-    private final Value closer;
+    private final Interpreter runtime;
+
+    /** GraalPy's objects for one application. */
+    private record Interpreter(Engine engine, Context context, Value app, Value handle, Value nextChunk, Value closer) {
+    }
 
     /**
      * Starts a GraalPy context and imports the application.
      *
      * @param spec the callable, {@code module:callable} as gunicorn names it ({@code module} alone
      *     means {@code module:application})
-     * @param pythonPath directories put in front of {@code sys.path}
+     * @param pythonPath directories added to {@code sys.path}
      * @throws IllegalArgumentException if the module cannot be imported or the name is not callable,
      *     with Python's message
      */
     public PythonApplication(String spec, List<Path> pythonPath) {
-        engine = Engine.newBuilder("python")
-                // Without the Graal JIT (Temurin, OpenJDK) Truffle interprets; that is known and logged once below.
+        runtime = onOwnThread("jwsgi-python-start", () -> start(spec, pythonPath));
+        String name = runtime.engine().getImplementationName();
+        if (name.contains("Interpreted") || !name.contains("Graal")) {
+            LOG.log(Level.INFO, "GraalPy runs interpreted on this JVM ({0}): Python code runs without a JIT", name);
+        }
+    }
+
+    private static Interpreter start(String spec, List<Path> pythonPath) {
+        Engine engine = Engine.newBuilder("python")
+                // Without the Graal JIT (Temurin, OpenJDK) Truffle interprets; that is known and logged once instead.
                 .option("engine.WarnInterpreterOnly", "false")
                 .build();
-        context = Context.newBuilder("python")
-                .engine(engine)
-                .allowIO(IOAccess.ALL)
-                .allowCreateThread(true)
-                .allowHostAccess(HostAccess.newBuilder(HostAccess.NONE)
-                        .allowAccessAnnotatedBy(HostAccess.Export.class)
-                        .allowArrayAccess(true)
-                        .build())
-                .option("python.PythonPath", pythonPath.stream().map(Path::toString)
-                        .collect(Collectors.joining(File.pathSeparator)))
-                .option("python.PosixModuleBackend", "java")
-                .build();
+        Context context = null;
         try {
+            context = Context.newBuilder("python")
+                    .engine(engine)
+                    .allowIO(IOAccess.ALL)
+                    .allowCreateThread(true)
+                    .allowHostAccess(HostAccess.newBuilder(HostAccess.NONE)
+                            .allowAccessAnnotatedBy(HostAccess.Export.class)
+                            .allowArrayAccess(true)
+                            .build())
+                    .option("python.PythonPath", pythonPath.stream().map(Path::toString)
+                            .collect(Collectors.joining(File.pathSeparator)))
+                    .option("python.PosixModuleBackend", "java")
+                    .build();
             Value server = context.eval(glue());
-            handle = server.getMember("handle");
-            nextChunk = server.getMember("next_chunk");
-            closer = server.getMember("close");
-            app = server.getMember("load").execute(spec);
+            return new Interpreter(engine, context, server.getMember("load").execute(spec), server.getMember("handle"),
+                    server.getMember("next_chunk"), server.getMember("close"));
         } catch (PolyglotException e) {
-            context.close(true);
+            if (context != null) {
+                context.close(true);
+            }
             engine.close();
             throw new IllegalArgumentException("python-app " + spec + " (python-path " + pythonPath + "): " + e.getMessage(), e);
         }
-        if (engine.getImplementationName().contains("Interpreted") || !engine.getImplementationName().contains("Graal")) {
-            LOG.log(Level.INFO, "GraalPy runs interpreted on this JVM ({0}): Python code runs without a JIT",
-                    engine.getImplementationName());
+    }
+
+    /**
+     * Runs GraalPy's start or end on a thread of its own: Truffle leaves a thread-local on every
+     * thread that enters a context, which on a container's thread would pin the web application's
+     * class loader after undeploy (Tomcat reports it). The bridge's own threads end with the servlet.
+     */
+    private static <T> T onOwnThread(String name, Supplier<T> work) {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.set(work.get());
+            } catch (RuntimeException | Error e) {
+                failure.set(e);
+            }
+        }, name);
+        thread.start();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(name + " was interrupted while GraalPy worked", e);
         }
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException re) {
+            throw re;
+        } else if (t instanceof Error error) {
+            throw error;
+        }
+        return result.get();
     }
 
     private static Source glue() {
@@ -117,22 +154,25 @@ public final class PythonApplication implements Application, AutoCloseable {
     @Override
     public Iterable<byte[]> call(Map<String, Object> environ, StartResponse startResponse) {
         Exchange exchange = new Exchange(environ, startResponse);
-        Value result = handle.execute(app, exchange, exchange.cgi());
-        return new PythonBody(result, nextChunk, closer);
+        Value result = runtime.handle().execute(runtime.app(), exchange, exchange.cgi());
+        return new PythonBody(result, runtime.nextChunk(), runtime.closer());
     }
 
     /** The GraalPy engine's implementation name, e.g. {@code "Interpreted"} on a JVM without the Graal JIT. */
     public String implementation() {
-        return engine.getImplementationName();
+        return runtime.engine().getImplementationName();
     }
 
     /** Ends the context, cancelling Python code still running, and the engine. */
     @Override
     public void close() {
-        try {
-            context.close(true);
-        } finally {
-            engine.close();
-        }
+        onOwnThread("jwsgi-python-close", () -> {
+            try {
+                runtime.context().close(true);
+            } finally {
+                runtime.engine().close();
+            }
+            return null;
+        });
     }
 }
