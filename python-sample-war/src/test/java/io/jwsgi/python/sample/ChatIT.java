@@ -39,7 +39,7 @@ class ChatIT {
     @ParameterizedTest
     @ValueSource(strings = {"jetty", "tomcat"})
     void aMessagePostedInOneWindowWakesTheOthersLongPoll(String container) throws Exception {
-        List<Path> tools = RequiredTools.require("the Python sample chat's browser test", Tool.CHROMIUM, Tool.CHROMEDRIVER);
+        List<Path> tools = RequiredTools.require("the Python sample chat's browser tests", Tool.CHROMIUM, Tool.CHROMEDRIVER);
         assertThatThrownBy(() -> Class.forName("org.graalvm.polyglot.Context"))
                 .as("GraalPy must come from the WAR's WEB-INF/lib, not from the test's classpath")
                 .isInstanceOf(ClassNotFoundException.class);
