@@ -91,7 +91,7 @@ public class JwsgiServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     /** How long {@link #destroy()} waits at most for the container to complete ended exchanges. */
-    private static final long CONTAINER_END_WAIT_MILLIS = 1000;
+    private static final long CONTAINER_END_WAIT_MILLIS = 3000;
     /** How long the container may take to call back (onComplete, WriteListener.onError, a dispatch) before a SEVERE line. */
     private static final long CONTAINER_CALLBACK_DEADLINE_MILLIS = 30_000;
     private static final Logger LOG = Logger.getLogger(JwsgiServlet.class.getName());
@@ -106,7 +106,7 @@ public class JwsgiServlet extends HttpServlet {
     private int bufferMemory = 65536;
     private boolean bufferInput;
     private transient Path bufferDir;
-    private final transient OpenExchanges exchanges = new OpenExchanges();
+    private transient OpenExchanges exchanges = new OpenExchanges(null);
     /** Set at {@code init} when the servlet cannot serve: every request is refused with it. */
     private transient Misconfiguration misconfigured;
     /** Refuses a request that reached the servlet without async support. */
@@ -144,6 +144,7 @@ public class JwsgiServlet extends HttpServlet {
         Misconfiguration problems = new Misconfiguration(getServletName(),
                 "every request gets 500 until it is fixed and the application redeployed");
         InitParams params = InitParams.read(this::getInitParameter, problems);
+        exchanges = new OpenExchanges(getServletContext().getClassLoader());
         if (application == null) {
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
             application = InitParams.application(getInitParameter("application"),
@@ -329,15 +330,17 @@ public class JwsgiServlet extends HttpServlet {
     @Override
     public void destroy() {
         destroying = true;
+        exchanges.draining();
         JwsgiMetrics.unregister(metricsName);
         if (engine != null) {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(shutdownGraceMillis);
             engine.shutdown(Duration.ofMillis(shutdownGraceMillis));
-            // The engine ended every response; the container finishes them on its own threads.
+            // The engine ended every response; the container finishes them on its own threads (Tomcat
+            // times out those left to it within a second of the context stopping, its async timeout sweep).
             long left = Math.min(Math.max(deadline - System.nanoTime(), 0), TimeUnit.MILLISECONDS.toNanos(CONTAINER_END_WAIT_MILLIS));
             int open = exchanges.awaitNone(left, TimeUnit.NANOSECONDS);
             if (open > 0) {
-                log("JWSGI " + getServletName() + ": the container had not completed " + open
+                log("JWSGI " + getServletName() + ": the container had not finished " + open
                         + " ended exchanges when the servlet was destroyed");
             }
         }

@@ -278,7 +278,10 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
             // Tomcat maps the dispatch of a stopping context to nothing (SEVERE "Error during mapping")
             // and cuts the committed response as it stops: no dispatch then.
             if (destroying.getAsBoolean()) {
-                transition(State.OPEN, State.CONTAINER_ENDING);
+                if (transition(State.OPEN, State.CONTAINER_ENDING)) {
+                    // Tomcat times it out within a second of the context stopping: destroy() waits for that.
+                    completions.asked();
+                }
             } else if (transition(State.OPEN, State.ABORTING)) {
                 // The Servlet API cannot cut a committed response directly: an ASYNC dispatch that
                 // throws makes both containers close the connection instead of ending the body.
@@ -291,7 +294,9 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
                     closed();
                 } catch (UnsupportedOperationException e) {
                     // Tomcat, context stopping: no dispatch; it times the exchange out and closes the connection.
-                    transition(State.ABORTING, State.CONTAINER_ENDING);
+                    if (transition(State.ABORTING, State.CONTAINER_ENDING)) {
+                        completions.asked();
+                    }
                 }
             }
             return null;
@@ -415,6 +420,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         // No waiting for a call in progress here: Tomcat fires onComplete holding its async state
         // monitor, which such a call may need. onError and onTimeout, which come before the
         // container completes on its own, do wait; after the bridge's own complete() nothing runs.
+        completions.reportedOnThisThread();
         closed();
         if (!pump.isDone()) {
             pump.onClientGone(new IOException("the container completed the exchange"));
@@ -490,7 +496,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
                 }
                 return null;
             });
-        } else if (waiting == State.COMPLETING) {
+        } else if (waiting == State.COMPLETING || waiting == State.CONTAINER_ENDING) {
             // Not waited for by destroy() any longer.
             completions.settled();
         }

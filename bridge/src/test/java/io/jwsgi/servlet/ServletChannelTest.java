@@ -195,7 +195,7 @@ class ServletChannelTest {
     @Test
     void aCompletionAskedForIsOpenUntilTheContainerReportsIt() {
         // given a channel counted for the servlet's destroy()
-        OpenExchanges open = new OpenExchanges();
+        OpenExchanges open = new OpenExchanges(null);
         channel.countCompletionIn(open);
 
         // when the bridge completes the exchange
@@ -211,7 +211,7 @@ class ServletChannelTest {
 
     @Test
     void aCompletionTheContainerRefusesOrDidItselfIsNotWaitedFor() {
-        OpenExchanges open = new OpenExchanges();
+        OpenExchanges open = new OpenExchanges(null);
         channel.countCompletionIn(open);
         doThrow(new IllegalStateException("already completed")).when(async).complete();
 

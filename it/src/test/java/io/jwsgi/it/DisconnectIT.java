@@ -26,8 +26,15 @@ class DisconnectIT {
         router.put("/hello", Router.text("hello\n"));
     }
 
+    // Tomcat, at its default processorCache, now and then closes a fresh connection unanswered
+    // when a non-blocking flush failed on a thread not its own just before (RELIABILITY.md section 7):
+    // the two tests below that ask again right after a client left failed at random for that fault
+    // of Tomcat's. Here they check the leaving client's iterable and the bridge's own state;
+    // RecycleIT keeps Tomcat's default, where a bridge call reaching a recycled processor (section 6,
+    // fix 1) shows, and stays exposed to Tomcat's fault until writes run on Tomcat's own threads.
     @RegisterExtension
     static final ContainerExtension server = new ContainerExtension(new Deployment()
+            .tomcatConnector("processorCache", "0")
             .servlet("", "/*", servlet)
             .servlet("", "/timed/*", timed, "async-timeout", "300"));
 

@@ -75,13 +75,18 @@ final class HostileCases {
             post("Content-Length not a number", "Content-Length: abc\r\n", "", false, "400", "400"),
             post("Content-Length too large for a long", "Content-Length: 99999999999999999999\r\n", "", false,
                     "400", "400"),
+            // Tomcat reports a body cut by the client's half-close either as a bad request (its own 400)
+            // or, to the reading application, as a client abort: by when the FIN comes against the
+            // read, a race of Tomcat's own (seen on Tomcat 11). Either way no short body passes as whole.
             post("body shorter than declared", "Content-Length: 10\r\n", "hello", true,
-                    "200 CONTENT_LENGTH=10 input.read=5 input.error=HttpEofException", "400"),
+                    "200 CONTENT_LENGTH=10 input.read=5 input.error=HttpEofException",
+                    "400|200 CONTENT_LENGTH=10 input.read=5 input.error=ClientAbortException"),
             post("body longer than declared", "Content-Length: 5\r\n", "helloEXTRA", true, BODY_OF_5, BODY_OF_5),
             post("chunk size not hexadecimal", "Transfer-Encoding: chunked\r\n", "zz\r\nhello\r\n0\r\n\r\n", false,
                     "200 CONTENT_LENGTH=(absent) input.read=0 input.error=HttpEofException", "400"),
             post("chunked body cut before its last chunk", "Transfer-Encoding: chunked\r\n", "5\r\nhello\r\n", true,
-                    "200 CONTENT_LENGTH=(absent) input.read=5 input.error=HttpEofException", "400"),
+                    "200 CONTENT_LENGTH=(absent) input.read=5 input.error=HttpEofException",
+                    "400|200 CONTENT_LENGTH=(absent) input.read=5 input.error=ClientAbortException"),
             post("Expect: 100-continue, body sent at once", "Expect: 100-continue\r\nContent-Length: 5\r\n", "hello",
                     false, BODY_OF_5, BODY_OF_5),
             post("unknown expectation", "Expect: teapot\r\nContent-Length: 5\r\n", "hello", false, "417", "417"),

@@ -47,7 +47,7 @@ class HostileInputIT {
      * @param halfClose whether the client then ends its side of the connection
      * @param shown the environ keys the outcome shows when the application answers
      * @param jetty what Jetty answers: a status, then {@code key=value} of {@code shown}; or "closed"
-     * @param tomcat the same for Tomcat 10.1 and 11
+     * @param tomcat the same for Tomcat 10.1 and 11 (either of two outcomes, {@code a|b}, where Tomcat races)
      */
     record Case(String name, byte[] request, boolean halfClose, List<String> shown, String jetty, String tomcat) {
         @Override
@@ -82,7 +82,7 @@ class HostileInputIT {
 
         // then the container answered as recorded for it
         String where = hostile + " on " + server.name();
-        assertThat(outcome).as("the answer to %s", where).isEqualTo(hostile.expected());
+        assertThat(outcome).as("the answer to %s", where).isIn((Object[]) hostile.expected().split("\\|"));
         // and what reached the application is consistent and spoof-free
         if (environ != null) {
             assertThat(inconsistencies(environ)).as("environ problems: %s", where).isEmpty();

@@ -58,7 +58,7 @@ class RedeployIT {
             host.stop();
             TOMCAT_LOADER.removeHandler(tomcatLeakWarnings);
         }
-        assertThat(leakWarnings.stream().filter(w -> !containerThreadIdleAgain(w)))
+        assertThat(leakWarnings.stream().filter(w -> !containerThreadIdleAgain(w) && !backgroundTickWaitingForTheStop(w)))
                 .as("Tomcat's leak warnings on %s", Container.name()).isEmpty();
         // and every WAR's class loader can be collected
         awaitCollected(loaders);
@@ -151,12 +151,30 @@ class RedeployIT {
     /**
      * Whether a warning names one of Tomcat's own request threads whose stack, printed with the
      * warning, shows it back in its pool waiting for work, with no frame of the bridge or the
-     * application: a container thread that was finishing an exchange (the cut of a stream, which
-     * Tomcat completes itself once the context stops) when Tomcat checked, not a thread left behind.
+     * application: a container thread that was bound to the context when Tomcat checked, not a
+     * thread left behind. ({@code destroy()} now waits until every container thread that reported
+     * the completion of an exchange the undeploy ended has left the application, so this is not
+     * expected; a thread caught running, or with an application frame, still fails the test.)
      * The class loaders and threads are checked on their own.
      */
     private static boolean containerThreadIdleAgain(String warning) {
         return warning.contains("http-nio-") && warning.contains("TaskQueue.take") && !warning.contains("io.jwsgi");
+    }
+
+    /**
+     * Whether a warning names Tomcat's utility thread blocked at the entry of the stopping
+     * context's own {@code backgroundProcess}, which is {@code synchronized} on the context as
+     * its {@code stop()} is: Tomcat's periodic task (every 10 s), bound to the context's class
+     * loader before it calls in, that came while the context stopped and waits for the stop to
+     * end. Its chance grows with the time {@code destroy()} waits for Tomcat to finish the
+     * exchanges the undeploy cut (up to a second, Tomcat's async timeout sweep). The warning's
+     * stack then starts at that method and holds no frame of the bridge or the application.
+     */
+    private static boolean backgroundTickWaitingForTheStop(String warning) {
+        String[] lines = warning.split("\\R");
+        return warning.contains("[Catalina-utility-") && lines.length > 1
+                && lines[1].contains("org.apache.catalina.core.StandardContext.backgroundProcess(")
+                && warning.contains("ContainerBackgroundProcessor") && !warning.contains("io.jwsgi");
     }
 
     /** Collects the WARNING records of a logger (Tomcat names leaked threads and ThreadLocals there). */
