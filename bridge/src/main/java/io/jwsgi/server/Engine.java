@@ -325,7 +325,9 @@ public final class Engine implements AutoCloseable {
             Thread t = new Thread(task, name + "-" + count.incrementAndGet());
             t.setDaemon(true);
             t.setContextClassLoader(loader);
-            threads.removeIf(old -> !old.isAlive());
+            // TERMINATED, not !isAlive(): a thread another submit has just made is not started yet,
+            // and dropping it here left it unjoined at shutdown (a leak warning at Tomcat's undeploy).
+            threads.removeIf(old -> old.getState() == Thread.State.TERMINATED);
             threads.add(t);
             return t;
         };
