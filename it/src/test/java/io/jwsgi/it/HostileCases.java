@@ -82,8 +82,11 @@ final class HostileCases {
                     "200 CONTENT_LENGTH=10 input.read=5 input.error=HttpEofException",
                     "400|200 CONTENT_LENGTH=10 input.read=5 input.error=ClientAbortException"),
             post("body longer than declared", "Content-Length: 5\r\n", "helloEXTRA", true, BODY_OF_5, BODY_OF_5),
+            // The same race on a malformed chunk (seen on Tomcat 10.1): Tomcat's own 400, or the
+            // application's first read fails with Tomcat's BadRequestException; no byte passes either way.
             post("chunk size not hexadecimal", "Transfer-Encoding: chunked\r\n", "zz\r\nhello\r\n0\r\n\r\n", false,
-                    "200 CONTENT_LENGTH=(absent) input.read=0 input.error=HttpEofException", "400"),
+                    "200 CONTENT_LENGTH=(absent) input.read=0 input.error=HttpEofException",
+                    "400|200 CONTENT_LENGTH=(absent) input.read=0 input.error=BadRequestException"),
             post("chunked body cut before its last chunk", "Transfer-Encoding: chunked\r\n", "5\r\nhello\r\n", true,
                     "200 CONTENT_LENGTH=(absent) input.read=5 input.error=HttpEofException",
                     "400|200 CONTENT_LENGTH=(absent) input.read=5 input.error=ClientAbortException"),
