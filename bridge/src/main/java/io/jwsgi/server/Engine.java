@@ -51,6 +51,8 @@ public final class Engine implements AutoCloseable {
     /** The threads the engine started that may still run; {@link #shutdown} joins them. */
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
+    /** An application served by this engine called the legacy {@code write}: see {@link #legacyWriteSeen}. */
+    private volatile boolean legacyWrites;
     private final String name;
     /** The ending {@link #shutdown} gives every response; {@link Pump} logs it at FINE, the engine once for all. */
     private final ResponseEnded shutdownEnding = new ResponseEnded("the server is shutting down");
@@ -156,8 +158,7 @@ public final class Engine implements AutoCloseable {
      * abandoned on this thread: iterable closed, connection cut.
      */
     void execute(Pump pump, Runnable turn) {
-        if (inlineTurn.get() == Boolean.TRUE) {
-            inlineTurn.set(Boolean.FALSE);
+        if (claimInline()) {
             turn.run();
             return;
         }
@@ -166,6 +167,39 @@ public final class Engine implements AutoCloseable {
         } catch (Throwable refused) {
             refused(pump, turn, refused);
         }
+    }
+
+    /**
+     * Whether a response of this engine's has called the legacy {@code write} callable. That
+     * callable waits until the client took the bytes, which a turn on a container thread cannot
+     * do (the container reports the client ready only once that thread returned): a server
+     * that runs turns on container threads serves the application's later requests on the
+     * engine's threads once this is true.
+     *
+     * @return {@code true} once any response called {@code write} with bytes
+     */
+    public boolean legacyWriteSeen() {
+        return legacyWrites;
+    }
+
+    void sawLegacyWrite() {
+        if (!legacyWrites) {
+            legacyWrites = true;
+            LOG.log(Level.INFO, "{0}: the application calls the legacy write callable, which waits for the client;"
+                    + " its responses run on the engine''s threads from now on, not on the container''s", name);
+        }
+    }
+
+    /**
+     * Whether the calling thread is inside {@link #runInline} and its one inline turn is still to
+     * run: if so, the caller runs that turn now, and later asks on this thread are answered no.
+     */
+    boolean claimInline() {
+        if (inlineTurn.get() == Boolean.TRUE) {
+            inlineTurn.set(Boolean.FALSE);
+            return true;
+        }
+        return false;
     }
 
     private void refused(Pump pump, Runnable turn, Throwable refused) {

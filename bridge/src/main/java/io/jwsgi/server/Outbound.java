@@ -1,5 +1,6 @@
 package io.jwsgi.server;
 
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -14,7 +15,8 @@ final class Outbound {
     private static final Logger LOG = Logger.getLogger(Pump.class.getName());
 
     private final ResponseHead head;
-    private byte[] chunk;
+    /** One chunk at most, except after legacy writes the client could not take on a container thread. */
+    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>(2);
     private boolean flushOwed;
     private long sent;
     private long accepted;
@@ -33,11 +35,13 @@ final class Outbound {
             data = Arrays.copyOf(data, (int) room);
         }
         accepted += data.length;
-        chunk = data.length == 0 ? null : data;
+        if (data.length > 0) {
+            chunks.add(data);
+        }
     }
 
     boolean hasPending() {
-        return chunk != null || flushOwed;
+        return !chunks.isEmpty() || flushOwed;
     }
 
     /** Whether the declared {@code Content-Length} is reached: no more chunks may be pulled. */
@@ -70,10 +74,9 @@ final class Outbound {
             return false;
         }
         try {
-            if (chunk != null) {
+            if (!chunks.isEmpty()) {
                 sendHead(channel);
-                byte[] data = chunk;
-                chunk = null;
+                byte[] data = chunks.poll();
                 flushOwed = true;
                 channel.write(data);
                 sent += data.length;
@@ -96,7 +99,7 @@ final class Outbound {
 
     /** Forgets a chunk that will never be sent (its response is being replaced by an error page). */
     void discard() {
-        chunk = null;
+        chunks.clear();
         flushOwed = false;
         accepted = sent;
     }

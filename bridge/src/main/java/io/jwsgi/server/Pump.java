@@ -109,6 +109,10 @@ public final class Pump {
     private AutoCloseable closer;
     private boolean serverBody;
     private boolean bodyOver;
+    /** The running turn is on a container thread (see {@link #turn}). */
+    private boolean onContainer;
+    /** The application called the legacy {@code write}: its turns run on the engine's threads from then on. */
+    private volatile boolean legacyWriter;
     private volatile long lastProgress = System.nanoTime();
 
     private Pump(Engine engine, Application app, Map<String, Object> environ, Channel channel, String name) {
@@ -226,7 +230,23 @@ public final class Pump {
             lock.unlock();
         }
         if (schedule) {
-            engine.execute(this, this::turn);
+            schedule();
+        }
+    }
+
+    /**
+     * Starts the turn just decided on where it belongs: right here if this thread is inside
+     * {@link Engine#runInline} (a container callback, or the servlet's first dispatch); else on
+     * a container thread if the channel can arrange one ({@link Channel#resumeInContainer});
+     * else on the engine's threads. An application that used the legacy {@code write} always
+     * gets the engine's threads: its wait for the client must not hold a container thread whose
+     * return the container needs before it can say the client is ready.
+     */
+    private void schedule() {
+        if (!legacyWriter && engine.claimInline()) {
+            turn(true);
+        } else if (legacyWriter || !channel.resumeInContainer(() -> turn(true))) {
+            engine.execute(this, () -> turn(false));
         }
     }
 
@@ -281,16 +301,20 @@ public final class Pump {
     }
 
     /**
-     * One turn on an engine thread (or the caller's, under {@link Engine#runInline}): loops over
-     * steps until the pump must wait, yields or ends. Nothing escapes it: see {@link #crashed}.
+     * One turn: loops over steps until the pump must wait, yields or ends. Nothing escapes it:
+     * see {@link #crashed}.
+     *
+     * @param container whether this thread is the container's, inside a callback or dispatch whose
+     *        return the container may need before it reports the output ready again
      */
-    private void turn() {
+    private void turn(boolean container) {
         lock.lock();
         try {
             if (!transition(State.SCHEDULED, State.RUNNING)) {
                 return;
             }
             runner = Thread.currentThread();
+            onContainer = container;
         } finally {
             lock.unlock();
         }
@@ -316,7 +340,7 @@ public final class Pump {
                     : step == Step.SLEEP ? State.SLEEPING : State.SCHEDULED;
             if (park(parkIn)) {
                 if (parkIn == State.SCHEDULED) {
-                    engine.execute(this, this::turn);
+                    schedule();
                 }
                 return;
             }
@@ -635,6 +659,10 @@ public final class Pump {
         if (data.length == 0 || out.lengthReached()) {
             return;
         }
+        if (!legacyWriter) {
+            legacyWriter = true;
+            engine.sawLegacyWrite();
+        }
         out.offer(data, this);
         try {
             while (out.hasPending()) {
@@ -646,6 +674,12 @@ public final class Pump {
                     throw new EndedWhileWriting(cause);
                 }
                 if (!out.drain(channel)) {
+                    if (onContainer) {
+                        // Waiting here would wait for a callback the container holds back until this
+                        // thread returns: the bytes stay buffered (PEP 3333 allows it) and the turn
+                        // writes them once the application returns; later turns avoid container threads.
+                        return;
+                    }
                     awaitWritePossible();
                 }
             }

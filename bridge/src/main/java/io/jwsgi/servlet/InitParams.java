@@ -25,6 +25,8 @@ final class InitParams {
     final boolean nonBlocking;
     final boolean bufferInput;
     final Engine.Threads threads;
+    /** {@code turns=pool}: every turn on the bridge's threads, none on the container's. */
+    final boolean turnsOnPool;
 
     private final UnaryOperator<String> params;
     private final Misconfiguration problems;
@@ -46,6 +48,7 @@ final class InitParams {
                     + " use input=buffer, which non-blocking=true implies when input is not set");
         }
         bufferInput = "buffer".equals(input) || input == null && nonBlocking;
+        turnsOnPool = "pool".equals(choice("turns", "container", "pool"));
         threads = "virtual".equals(choice("threads", "platform", "virtual")) ? Engine.Threads.VIRTUAL : Engine.Threads.PLATFORM;
     }
 

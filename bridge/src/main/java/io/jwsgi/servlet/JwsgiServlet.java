@@ -100,6 +100,7 @@ public class JwsgiServlet extends HttpServlet {
     /** The application as the pumps call it: {@link #application}, or with non-blocking=true its {@link NonBlocking} view. */
     private transient Application served;
     private boolean nonBlocking;
+    private boolean turnsOnPool;
     private transient Engine engine;
     private long shutdownGraceMillis = 5000;
     private long maxBodySize;
@@ -171,6 +172,7 @@ public class JwsgiServlet extends HttpServlet {
         bufferMemory = params.bufferMemory;
         bufferDir = params.bufferDir;
         nonBlocking = params.nonBlocking;
+        turnsOnPool = params.turnsOnPool;
         bufferInput = params.bufferInput;
         try {
             engine = Engine.builder().name("jwsgi-" + getServletName()).threads(params.threads).poolSize(params.poolSize)
@@ -199,6 +201,10 @@ public class JwsgiServlet extends HttpServlet {
                 // Thrown on purpose: a committed response is cut, so the client sees it incomplete.
                 // The bridge logged the cause once already; the container is given a quiet exception.
                 QuietAbort.raise(request, aborted.abortDispatched());
+            }
+            if (request.getAttribute(ServletChannel.TURN) instanceof ServletChannel resumed) {
+                request.removeAttribute(ServletChannel.TURN);
+                resumed.turnDispatched(request);
             }
             return;
         }
@@ -280,17 +286,27 @@ public class JwsgiServlet extends HttpServlet {
                 request.getMethod() + " " + request.getRequestURI() + (query == null ? "" : "?" + query));
         channel.bind(pump);
         channel.watchContainerWith(engine, CONTAINER_CALLBACK_DEADLINE_MILLIS);
+        boolean tomcat = getServletContext().getServerInfo().startsWith("Apache Tomcat");
         // Tomcat only: at destroy, a dispatch has no context to map to (SEVERE "Error during mapping"),
         // and Tomcat cuts a committed response itself as it stops; Jetty needs the dispatch to cut it.
-        if (getServletContext().getServerInfo().startsWith("Apache Tomcat")) {
+        if (tomcat) {
             channel.destroyingWhen(() -> destroying);
         }
-        if (nonBlocking) {
+        boolean pooled = turnsOnPool || engine.legacyWriteSeen();
+        if (nonBlocking || !pooled) {
             channel.runTurnsInline(engine);
         }
+        // Tomcat loses requests when threads not its own flush (RELIABILITY.md section 7): its turns run on its threads.
+        if (tomcat && !pooled) {
+            channel.resumeTurnsByDispatch();
+        }
         async.addListener(channel);
-        // Tomcat expects the WriteListener to be registered on a container thread (this one, or a ReadListener's).
-        response.getOutputStream().setWriteListener(channel);
+        if (pooled) {
+            // Tomcat expects the WriteListener to be registered on a container thread (this one, or a ReadListener's).
+            response.getOutputStream().setWriteListener(channel);
+        } else {
+            channel.firstTurn(engine);
+        }
     }
 
     /** 413 before the application runs; the rest of the body is never read. */

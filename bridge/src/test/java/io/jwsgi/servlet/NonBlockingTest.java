@@ -81,6 +81,7 @@ class NonBlockingTest {
     @CsvSource(delimiter = '|', textBlock = """
             non-blocking | yes    |        | init-param non-blocking must be "true" or "false", got "yes"
             non-blocking | 1      |        | init-param non-blocking must be "true" or "false", got "1"
+            turns        | pooled |        | init-param turns must be "container" or "pool", got "pooled"
             non-blocking | true   | stream | init-param input=stream cannot be combined with non-blocking=true: reading wsgi.input from the connection waits for the client, which would hold a container thread; use input=buffer, which non-blocking=true implies when input is not set
             non-blocking | TRUE   | Stream | init-param input=stream cannot be combined with non-blocking=true: reading wsgi.input from the connection waits for the client, which would hold a container thread; use input=buffer, which non-blocking=true implies when input is not set
             """)
@@ -97,19 +98,21 @@ class NonBlockingTest {
         assertThat(response.body()).as("body with %s", params).contains("\n  - " + message + "\n");
     }
 
-    @ParameterizedTest(name = "non-blocking={0}")
-    @CsvSource({"false, false", "' False ', false", "true, true", "' True', true"})
-    void theApplicationRunsOnAContainerThreadOnlyWhenNonBlocking(String value, boolean onContainer) throws Exception {
+    @ParameterizedTest(name = "non-blocking={0}, turns={1}")
+    @CsvSource({"false, container, true", "' False ', ' Container', true", "true, container, true", "' True', container, true",
+        "false, pool, false", "true, pool, true", "false, ' POOL ', false"})
+    void theFirstTurnRunsOnTheContainersThreadUnlessTurnsArePooledWithoutNonBlocking(String nonBlocking, String turns,
+            boolean onContainer) throws Exception {
         // given an application that says which thread runs it
         URI uri = start((env, start) -> {
             start.start("200 OK", List.of(new Header("Content-Type", "text/plain")));
             return List.of(Thread.currentThread().getName().getBytes(StandardCharsets.UTF_8));
-        }, "non-blocking", value);
+        }, "non-blocking", nonBlocking, "turns", turns);
 
         // when a request comes
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri));
 
-        // then the bridge's own threads (named after the servlet) ran it, unless non-blocking
+        // then the container's thread ran it, unless turns=pool and the application may block
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body().startsWith("jwsgi-nb-")).as("ran on %s", response.body()).isEqualTo(!onContainer);
     }

@@ -1,0 +1,110 @@
+package io.jwsgi.server;
+
+import static io.jwsgi.server.TestApps.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jwsgi.Application;
+import io.jwsgi.Environ;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Turns on the container's threads: a channel that can have the container run a turn
+ * ({@link Channel#resumeInContainer}) gets every turn asked for outside a callback, and the legacy
+ * {@code write}, which cannot wait on a container thread, keeps the bytes and sends the
+ * application's later turns to the engine's threads.
+ */
+class PumpContainerTurnTest {
+
+    private final Deque<Runnable> engineTurns = new ArrayDeque<>();
+    private final Engine engine = Engine.builder().executor(engineTurns::add).build();
+
+    @AfterEach
+    void stop() {
+        engine.shutdown(Duration.ZERO);
+    }
+
+    /** A recording channel that takes the turns the pump offers it, to be run by the test. */
+    static final class DispatchingChannel extends RecordingChannel {
+        final Deque<Runnable> dispatched = new ArrayDeque<>();
+
+        @Override
+        public synchronized boolean resumeInContainer(Runnable turn) {
+            dispatched.add(turn);
+            return true;
+        }
+    }
+
+    private Pump open(Application app, Channel channel) {
+        Map<String, Object> environ = new HashMap<>();
+        environ.put(Environ.REQUEST_METHOD, "GET");
+        return engine.open(app, environ, channel, "GET /turns");
+    }
+
+    @Test
+    void aTurnAfterAWakeGoesToTheChannelNotTheEngine() {
+        // given a response that sleeps before its second chunk, its first turn run inline
+        DispatchingChannel channel = new DispatchingChannel();
+        Runnable[] wake = new Runnable[1];
+        Pump pump = open((env, start) -> {
+            start.start("200 OK", TestApps.TEXT);
+            wake[0] = (Runnable) env.get(Environ.ASYNC_WAKE);
+            ((Runnable) env.get(Environ.ASYNC_SLEEP)).run();
+            return List.of(bytes("a"), bytes("b"));
+        }, channel);
+        engine.runInline(pump::onWritePossible);
+        assertThat(pump.isSleeping()).isTrue();
+
+        // when it is woken from another thread (this one)
+        wake[0].run();
+
+        // then the turn waits for the container, not in the engine's queue, and runs when the container calls it
+        assertThat(engineTurns).isEmpty();
+        assertThat(channel.dispatched).hasSize(1);
+        channel.dispatched.poll().run();
+        assertThat(channel.text()).isEqualTo("ab");
+        assertThat(channel.completions).isEqualTo(1);
+    }
+
+    @Test
+    void aLegacyWriteOnAContainerThreadKeepsWhatTheClientCannotTakeAndLaterTurnsGoToTheEngine() {
+        // given a client that takes nothing yet, and an application writing through the legacy callable
+        DispatchingChannel channel = new DispatchingChannel();
+        channel.ready = false;
+        AtomicBoolean returned = new AtomicBoolean();
+        Pump pump = open((env, start) -> {
+            var write = start.start("200 OK", TestApps.TEXT);
+            write.write(bytes("a"));
+            write.write(bytes("b"));
+            returned.set(true);
+            return List.of(bytes("c"));
+        }, channel);
+
+        // when its first turn runs on a container thread
+        engine.runInline(pump::onWritePossible);
+
+        // then the writes returned without waiting (the container could not have said "ready" meanwhile)
+        assertThat(returned).isTrue();
+        assertThat(channel.chunks).isEmpty();
+        assertThat(engine.legacyWriteSeen()).as("the engine learned that the application writes").isTrue();
+
+        // when the client can take output and the container says so on its thread
+        channel.ready = true;
+        engine.runInline(pump::onWritePossible);
+
+        // then that turn went to the engine's threads, not this one, nor the container's dispatch
+        assertThat(channel.chunks).isEmpty();
+        assertThat(channel.dispatched).isEmpty();
+        assertThat(engineTurns).hasSize(1);
+        engineTurns.poll().run();
+        assertThat(channel.chunks).containsExactly("a", "b", "c");
+        assertThat(channel.completions).isEqualTo(1);
+    }
+}
