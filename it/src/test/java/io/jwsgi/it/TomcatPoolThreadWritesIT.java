@@ -254,7 +254,7 @@ class TomcatPoolThreadWritesIT {
             @Override
             public synchronized void onError(Throwable t) {
                 done = true;
-                RaceTrace.event("servlet: onError for port %d: %s", port, t);
+                RaceTrace.event(t, "servlet: onError for port %d", port);
             }
         }
     }
