@@ -33,7 +33,9 @@ import org.junit.jupiter.api.Test;
  * and the connector's {@code processorCache} at 0 (no request processor reused for a later
  * connection), which must lose none; RELIABILITY.md section 7 quotes the figures. Runs only on
  * the Tomcat executions and only when {@code -Drace.seconds=N} is given (the {@code soak} profile
- * gives 60).
+ * gives 60). With {@code -Drace.trace=true} as well it runs only the losing variant and writes
+ * Tomcat's connector log at every level into {@code target/race-trace-<container>.log}, with the
+ * servlet's failed writes and the client's lost requests among it (docs/tomcat-race.md).
  */
 class TomcatPoolThreadWritesIT {
 
@@ -46,7 +48,8 @@ class TomcatPoolThreadWritesIT {
     void writesOnContainerThreadsOrWithoutProcessorReuseLoseNothingAndTheFiguresOfWritesOnOwnThreadsAreReported()
             throws Exception {
         String container = System.getProperty(Container.PROPERTY, "");
-        assumeTrue(container.startsWith("tomcat") && SECONDS > 0, "Tomcat only, with -Drace.seconds=N");
+        assumeTrue(container.startsWith("tomcat") && SECONDS > 0 && !RaceTrace.ON,
+                "Tomcat only, with -Drace.seconds=N and without -Drace.trace");
 
         Tally onContainer = run(false, "200");
         Tally onOwnThreads = run(true, "200");
@@ -63,6 +66,22 @@ class TomcatPoolThreadWritesIT {
         assertThat(onOwnThreadsNoReuse.lost.get())
                 .as("requests lost with writes on own threads and processorCache=0: %s", onOwnThreadsNoReuse).isZero();
         assertThat(onOwnThreads.answered.get()).as("the own-threads run served requests").isPositive();
+    }
+
+    @Test
+    void traceOfWritesOnOwnThreads() throws Exception {
+        String container = System.getProperty(Container.PROPERTY, "");
+        assumeTrue(container.startsWith("tomcat") && SECONDS > 0 && RaceTrace.ON,
+                "Tomcat only, with -Drace.seconds=N and -Drace.trace=true");
+        RaceTrace trace = RaceTrace.start(Path.of("target", "race-trace-" + container + ".log"));
+        Tally onOwnThreads;
+        try {
+            onOwnThreads = run(true, "200");
+        } finally {
+            trace.close();
+        }
+        System.out.println("traced, writes on the servlet's own threads: " + onOwnThreads);
+        assertThat(onOwnThreads.answered.get()).as("the traced run served requests").isPositive();
     }
 
     /** Counts of one run. */
@@ -134,14 +153,20 @@ class TomcatPoolThreadWritesIT {
                 conn.get("/endless").readHead();
                 conn.readChunk();
                 tally.left.incrementAndGet();
-            } else if (conn.get("/hello").readResponse().status() == 200) {
+                return;
+            }
+            RawResponse response = conn.get("/hello").readResponse();
+            if (response.status() == 200) {
                 tally.answered.incrementAndGet();
             } else {
                 tally.lost.incrementAndGet();
+                RaceTrace.event("client port %d: lost, answered %d %s", conn.localPort(), response.status(),
+                        new String(response.body(), StandardCharsets.ISO_8859_1));
             }
         } catch (IOException e) {
             if (!leaver) {
                 tally.lost.incrementAndGet();
+                RaceTrace.event(e, "client port %d: lost, %s", conn == null ? -1 : conn.localPort(), e);
             }
         } finally {
             closeQuietly(conn);
@@ -175,13 +200,14 @@ class TomcatPoolThreadWritesIT {
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
             boolean hello = request.getRequestURI().equals("/hello");
+            RaceTrace.event("servlet: %s from port %d", request.getRequestURI(), request.getRemotePort());
             AsyncContext async = request.startAsync();
             async.setTimeout(0);
             if (hello) {
                 response.setContentLength(HELLO.length);
             }
             ServletOutputStream out = response.getOutputStream();
-            out.setWriteListener(new Writes(async, out, hello));
+            out.setWriteListener(new Writes(async, out, hello, request.getRemotePort()));
         }
 
         /** The writes of one response, one call at a time, none after an error. */
@@ -189,13 +215,15 @@ class TomcatPoolThreadWritesIT {
             private final AsyncContext async;
             private final ServletOutputStream out;
             private final boolean hello;
+            private final int port;
             private final byte[] chunk = new byte[4096];
             private boolean done;
 
-            Writes(AsyncContext async, ServletOutputStream out, boolean hello) {
+            Writes(AsyncContext async, ServletOutputStream out, boolean hello, int port) {
                 this.async = async;
                 this.out = out;
                 this.hello = hello;
+                this.port = port;
             }
 
             @Override
@@ -219,12 +247,14 @@ class TomcatPoolThreadWritesIT {
                     }
                 } catch (IOException e) {
                     done = true;
+                    RaceTrace.event(e, "servlet: write or flush to port %d failed", port);
                 }
             }
 
             @Override
             public synchronized void onError(Throwable t) {
                 done = true;
+                RaceTrace.event(t, "servlet: onError for port %d", port);
             }
         }
     }
