@@ -148,8 +148,8 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Runs a turn of {@code pump} on the engine's threads (or right here, once, inside
-     * {@link #runInline}). A turn the executor refuses (it is shut down, full, or threw an
+     * Runs a turn of {@code pump} on the engine's threads (a turn that may run inline was
+     * claimed through {@link #claimInline} before). A turn the executor refuses (it is shut down, full, or threw an
      * {@code Error} such as failing to start a thread) is never run on the calling thread, which
      * may be a waker's or a container's: the response is told to end ({@code 503} before its head,
      * the connection cut after it) and the turn that ends it runs on the engine's timer thread,
@@ -158,10 +158,6 @@ public final class Engine implements AutoCloseable {
      * abandoned on this thread: iterable closed, connection cut.
      */
     void execute(Pump pump, Runnable turn) {
-        if (claimInline()) {
-            turn.run();
-            return;
-        }
         try {
             executor.execute(turn);
         } catch (Throwable refused) {

@@ -59,6 +59,11 @@ final class Outbound {
         return head.declaredLength();
     }
 
+    /** Bytes taken from the application and not yet written to the channel. */
+    long unsent() {
+        return accepted - sent;
+    }
+
     long sent() {
         return sent;
     }

@@ -62,6 +62,8 @@ public final class Pump {
      * one ({@link Engine#turnShouldYield}).
      */
     private static final int TURN_BUDGET = 32;
+    /** The most bytes of legacy {@code write} calls kept unsent on a container thread ({@link #keepUnsent}). */
+    static final long LEGACY_BACKLOG = 1 << 20;
 
     /** Where the response is; see the class diagram. */
     enum State {
@@ -676,8 +678,8 @@ public final class Pump {
                 if (!out.drain(channel)) {
                     if (onContainer) {
                         // Waiting here would wait for a callback the container holds back until this
-                        // thread returns: the bytes stay buffered (PEP 3333 allows it) and the turn
-                        // writes them once the application returns; later turns avoid container threads.
+                        // thread returns: the bytes stay buffered (PEP 3333 allows it), within a bound.
+                        keepUnsent();
                         return;
                     }
                     awaitWritePossible();
@@ -688,6 +690,22 @@ public final class Pump {
             throw gone;
         }
         progress();
+    }
+
+    /**
+     * Lets legacy {@code write} bytes the client cannot take yet wait in the pump, on a container
+     * thread, up to {@link #LEGACY_BACKLOG} bytes: the turn sends them once the application
+     * returns. Past that bound {@code write} fails rather than hold without limit what an
+     * application writing in a loop produces.
+     */
+    private void keepUnsent() throws java.io.IOException {
+        long backlog = out.unsent();
+        if (backlog > LEGACY_BACKLOG) {
+            throw new java.io.IOException("write() could not send " + backlog + " bytes: the client is not taking them"
+                    + " and this response runs on a container thread (init-param turns=container), where write() cannot"
+                    + " wait for the client beyond " + LEGACY_BACKLOG + " bytes; this application's later requests run on"
+                    + " the bridge's threads, where it can; set turns=pool to serve every request so");
+        }
     }
 
     /** What {@code write} throws when the server ended the response (idle timeout, shutdown) while it waited. */

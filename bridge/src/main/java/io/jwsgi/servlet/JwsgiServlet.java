@@ -59,33 +59,38 @@ import java.util.logging.Logger;
  *       temporary file; default 65536.</li>
  *   <li>{@code buffer-dir}: the directory of those temporary files, created at {@code init} if
  *       missing; default the context's temporary directory ({@code ServletContext.TEMPDIR}).</li>
+ *   <li>{@code turns}: {@code container} (default) or {@code pool}: where the application runs.
+ *       {@code container}: the first turn (the call and the chunks the client takes at once) runs
+ *       inside {@code service} on the container's thread, as a plain servlet does, and so do the
+ *       turns the container's {@code onWritePossible} asks for; turns asked for elsewhere
+ *       ({@code async.wake}, a long stream letting other responses have a thread, an ending) run
+ *       on the bridge's threads on Jetty, and on Tomcat in an {@code ASYNC} dispatch, so that no
+ *       write on Tomcat runs on a thread not Tomcat's. {@code pool}: every turn on the bridge's
+ *       threads; the application never holds a container thread. An application that calls the
+ *       legacy {@code write} callable is served as with {@code pool} from then on (SPEC.md, 7).</li>
  *   <li>{@code non-blocking}: {@code false} (default) or {@code true}, a promise that the
  *       application never blocks ({@code call}, {@code hasNext}, {@code next} and {@code close}
  *       return promptly: no waiting on I/O, locks or sleeps; {@code async.sleep} is the way to
- *       wait). A turn asked for by the container's {@code onWritePossible} (the first one, which
- *       starts the application, and every later one) then runs right on that container thread,
- *       saving a hand-off to the bridge's threads; turns asked for elsewhere ({@code async.wake},
- *       a long stream letting other responses have the thread, an ending) still run on the
- *       bridge's threads. What would block is refused: the legacy {@code write} callable throws
- *       {@link IllegalStateException} (return the bytes in the iterable), and {@code input}
- *       defaults to {@code buffer}, {@code input=stream} being an error.</li>
+ *       wait). Turns asked for by the container's {@code onWritePossible} then run on that
+ *       container thread even with {@code turns=pool}. What would block is refused: the legacy
+ *       {@code write} callable throws {@link IllegalStateException} (return the bytes in the
+ *       iterable), and {@code input} defaults to {@code buffer}, {@code input=stream} being an error.</li>
  * </ul>
  *
  * <p>Every request is served asynchronously: the servlet starts async, builds the environ and
- * hands the exchange to a {@link Pump}, which runs the application on the bridge's threads and
- * writes each chunk only when the container says the client can take it. No container thread
- * waits on the application (with {@code non-blocking=true}, container threads run it, briefly), and
- * none is held while a response sleeps or a client is slow.
+ * hands the exchange to a {@link Pump}, which writes each chunk only when the container says the
+ * client can take it. No thread is held while a response sleeps or a client is slow.
  *
  * <p>{@code init} checks every init-param and constructs the application; a servlet that cannot
  * serve says why once, at {@code SEVERE}, and answers every request with {@code 500}, naming the
  * problems to local clients only (SPEC.md, section 5). Whether the servlet is async-supported
  * cannot be read through the Servlet API, so that is checked at each request, and said once.
  *
- * <p>On Tomcat, {@code init} logs a notice (INFO), once per JVM, naming each connector that reuses
- * its request processors ({@code processorCache} other than {@code 0}; Tomcat's default is 200),
- * found through Tomcat's MBeans: Tomcat then loses an occasional request when writes from threads
- * not its own and clients leaving mid-stream coincide (docs/tomcat.md).
+ * <p>On Tomcat with {@code turns=pool}, {@code init} logs a notice (INFO), once per JVM, naming
+ * each connector that reuses its request processors ({@code processorCache} other than {@code 0};
+ * Tomcat's default is 200), found through Tomcat's MBeans: Tomcat then loses an occasional request
+ * when flushes from threads not its own and clients leaving mid-stream coincide (docs/tomcat.md).
+ * With {@code turns=container}, the default, every write on Tomcat runs on one of Tomcat's threads.
  */
 public class JwsgiServlet extends HttpServlet {
 
@@ -159,7 +164,9 @@ public class JwsgiServlet extends HttpServlet {
             problems.reportOnce();
             return;
         }
-        adviseOnTomcat();
+        if (turnsOnPool) {
+            adviseOnTomcat();
+        }
         log("JWSGI serving " + application.getClass().getName() + " (threads " + params.threads.name().toLowerCase(Locale.ROOT)
                 + ", async-timeout " + (params.asyncTimeoutMillis == 0 ? "none" : params.asyncTimeoutMillis + " ms")
                 + (nonBlocking ? ", non-blocking" : "") + ")");

@@ -8,7 +8,6 @@ import io.jwsgi.server.ResponseEnded;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
@@ -111,8 +110,6 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     private boolean dispatchTurns;
     /** The turn an ASYNC dispatch is to run, in {@code TURN_DISPATCHED}; taken exactly once. */
     private final AtomicReference<Runnable> dispatchedTurn = new AtomicReference<>();
-    /** The container thread running a turn in its ASYNC dispatch ({@link #turnDispatched}), or null. */
-    private volatile Thread dispatching;
     private Engine watchdog;
     private long deadlineMillis = 30_000;
     private volatile ScheduledFuture<?> deadline;
@@ -206,8 +203,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
                 dispatchedTurn.set(null);
                 return false;
             }
-            // Asked for by the dispatched turn itself: dispatched once its dispatch has started another cycle.
-            if (dispatching == Thread.currentThread() || dispatch()) {
+            if (dispatch()) {
                 return true;
             }
             // Refused: unless a container callback took the turn meanwhile, the engine runs it.
@@ -234,44 +230,23 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     /**
      * The ASYNC dispatch asked for by {@link #resumeInContainer} arrived, on a container thread:
-     * runs the turn here. The dispatch ended the exchange's async cycle, so the turn's ending is
-     * carried out by this dispatch itself: a completed response by returning (the container
-     * completes it), a cut one by throwing the container's abort; a response that goes on gets
-     * another async cycle, and a turn it asked for meanwhile is dispatched in that cycle.
+     * starts the exchange's next async cycle and runs the turn here.
      *
      * @param dispatched the dispatched request
-     * @throws IOException the container's quiet abort, to cut the response
-     * @throws ServletException where the container has none
      */
-    void turnDispatched(HttpServletRequest dispatched) throws IOException, ServletException {
-        if (!transition(State.TURN_DISPATCHED, State.OPEN)) {
-            // A container callback came first and ran the turn (it ended the response).
+    void turnDispatched(HttpServletRequest dispatched) {
+        if (state.get() != State.TURN_DISPATCHED) {
+            // A container callback came first and ran the turn (it ended the response): no new cycle.
             runDispatchedTurn();
             return;
         }
-        calls.holdingOutput(() -> {
-            dispatching = Thread.currentThread();
-            try {
-                runDispatchedTurn();
-            } finally {
-                dispatching = null;
-            }
-            State after = state.get();
-            if (after == State.OPEN || after == State.TURN_DISPATCHED) {
-                startAnotherCycle(dispatched, after == State.TURN_DISPATCHED);
-            }
-        });
-        if (state.get() == State.ABORTING) {
-            QuietAbort.raise(dispatched, abortDispatched());
-        }
-    }
-
-    /** Keeps the exchange open past this dispatch, and dispatches the turn asked for meanwhile. */
-    private void startAnotherCycle(HttpServletRequest dispatched, boolean turnWaiting) {
         try {
+            // The ASYNC dispatch ends the async cycle: without another, the container completes the exchange on return.
             AsyncContext again = dispatched.startAsync();
             again.setTimeout(0);
             async = again;
+            // Tomcat drops the WriteListener at an ASYNC dispatch: the output would block until it is set again.
+            out.setWriteListener(this);
         } catch (IllegalStateException e) {
             LOG.log(Level.FINE, "{0}: the container would not start another async cycle: {1}", new Object[] {this, e});
             containerEnding();
@@ -279,8 +254,9 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
             runDispatchedTurn();
             return;
         }
-        if (turnWaiting && !dispatch()) {
-            transition(State.TURN_DISPATCHED, State.OPEN);
+        if (transition(State.TURN_DISPATCHED, State.OPEN)) {
+            calls.holdingOutput(this::runDispatchedTurn);
+        } else {
             runDispatchedTurn();
         }
     }
@@ -408,13 +384,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
             // OUTPUT_FAILED: WriteListener.onError completes on the container's thread. CONTAINER_ENDING:
             // the container's error handling ends it; a complete() here could send an empty 200.
             if (transition(State.OPEN, State.COMPLETING)) {
-                if (dispatching == Thread.currentThread()) {
-                    // Inside the turn's ASYNC dispatch, which ended the async cycle: its return completes the exchange.
-                    completions.asked();
-                    closed();
-                } else {
-                    completeNow();
-                }
+                completeNow();
             }
             return null;
         });
@@ -440,12 +410,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         calls.output(() -> {
             // Tomcat maps the dispatch of a stopping context to nothing (SEVERE "Error during mapping")
             // and cuts the committed response as it stops: no dispatch then.
-            if (dispatching == Thread.currentThread()) {
-                // Inside the turn's ASYNC dispatch: it throws the abort itself as it returns.
-                if (transition(State.OPEN, State.ABORTING)) {
-                    abortCause = cause;
-                }
-            } else if (destroying.getAsBoolean()) {
+            if (destroying.getAsBoolean()) {
                 if (transition(State.OPEN, State.CONTAINER_ENDING)) {
                     // Tomcat times it out within a second of the context stopping: destroy() waits for that.
                     completions.asked();

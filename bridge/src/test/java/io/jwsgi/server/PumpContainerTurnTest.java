@@ -107,4 +107,39 @@ class PumpContainerTurnTest {
         assertThat(channel.chunks).containsExactly("a", "b", "c");
         assertThat(channel.completions).isEqualTo(1);
     }
+
+    @Test
+    void aLegacyWriterThatRunsPastTheBoundOnAContainerThreadFailsNamingTheSetting() {
+        // given a client that takes nothing, and an application writing in a loop
+        DispatchingChannel channel = new DispatchingChannel();
+        channel.ready = false;
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Pump pump = open((env, start) -> {
+            var write = start.start("200 OK", TestApps.TEXT);
+            try {
+                while (true) {
+                    write.write(new byte[64 * 1024]);
+                }
+            } catch (java.io.IOException e) {
+                failure.set(e);
+                throw e;
+            }
+        }, channel);
+
+        // when its first turn runs on a container thread
+        engine.runInline(pump::onWritePossible);
+
+        // then write() failed once past the bound, saying why and what to set
+        assertThat(failure.get()).isInstanceOf(java.io.IOException.class).hasMessageContaining("turns=pool")
+                .hasMessageContaining(Long.toString(Pump.LEGACY_BACKLOG));
+
+        // and once the client can take output, the application error is answered, on the engine's threads
+        channel.ready = true;
+        engine.runInline(pump::onWritePossible);
+        assertThat(engineTurns).hasSize(1);
+        engineTurns.poll().run();
+        assertThat(channel.code).isEqualTo(500);
+        assertThat(pump.isDone()).isTrue();
+        assertThat(channel.endings()).isEqualTo(1);
+    }
 }
