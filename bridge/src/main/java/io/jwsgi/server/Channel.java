@@ -53,22 +53,6 @@ public interface Channel {
     void complete();
 
     /**
-     * Has the container run a turn of the pump on one of its own threads, for a turn asked for
-     * outside a container callback ({@code async.wake}, a turn that gave its thread up, an ending).
-     * A channel that can do so (the servlet bridge on Tomcat, through an {@code ASYNC} dispatch:
-     * Tomcat loses requests when other threads write) arranges for {@code turn} to run exactly
-     * once, on a thread that may run the application, and returns {@code true}; if the container
-     * never calls back, the channel still runs it once. The default returns {@code false}: the
-     * pump's engine runs the turn on its own threads.
-     *
-     * @param turn the turn; it runs the application and calls this channel
-     * @return whether the channel took the turn
-     */
-    default boolean resumeInContainer(Runnable turn) {
-        return false;
-    }
-
-    /**
      * Ends the exchange abnormally: the client must not mistake what it got for a whole response.
      * Called once at most, instead of {@link #complete()}, after the head went out (or when an
      * ending must not even send the head).

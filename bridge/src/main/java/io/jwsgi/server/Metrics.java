@@ -202,11 +202,6 @@ public final class Metrics {
         }
 
         @Override
-        public boolean resumeInContainer(Runnable turn) {
-            return channel.resumeInContainer(turn);
-        }
-
-        @Override
         public void complete() {
             count(ending != null ? ending : Ending.COMPLETED);
             channel.complete();

@@ -71,10 +71,14 @@ final class Outbound {
     /**
      * Issues one write or flush if the channel is ready.
      *
+     * @param lastUnflushed whether the chunk that completes the declared {@code Content-Length}
+     *        may go without its own flush: the exchange completes right after it, on this thread,
+     *        and the completion sends it (a plain servlet's way; from a thread not the
+     *        container's, Tomcat would hand that send to a thread of its own)
      * @return {@code false} if the channel was not ready (it will signal when it is)
      * @throws ClientGone if the write or flush failed
      */
-    boolean drain(Channel channel) throws ClientGone {
+    boolean drain(Channel channel, boolean lastUnflushed) throws ClientGone {
         if (!channel.isReady()) {
             return false;
         }
@@ -82,7 +86,7 @@ final class Outbound {
             if (!chunks.isEmpty()) {
                 sendHead(channel);
                 byte[] data = chunks.poll();
-                flushOwed = true;
+                flushOwed = !(lastUnflushed && chunks.isEmpty() && lengthReached());
                 channel.write(data);
                 sent += data.length;
             } else {

@@ -237,17 +237,16 @@ public final class Pump {
     }
 
     /**
-     * Starts the turn just decided on where it belongs: right here if this thread is inside
-     * {@link Engine#runInline} (a container callback, or the servlet's first dispatch); else on
-     * a container thread if the channel can arrange one ({@link Channel#resumeInContainer});
-     * else on the engine's threads. An application that used the legacy {@code write} always
-     * gets the engine's threads: its wait for the client must not hold a container thread whose
-     * return the container needs before it can say the client is ready.
+     * Starts the turn just decided on: right here if this thread is inside {@link Engine#runInline}
+     * (a container callback, or the servlet's first dispatch), else on the engine's threads. An
+     * application that used the legacy {@code write} always gets the engine's threads: its wait
+     * for the client must not hold a container thread whose return the container needs before it
+     * can say the client is ready.
      */
     private void schedule() {
         if (!legacyWriter && engine.claimInline()) {
             turn(true);
-        } else if (legacyWriter || !channel.resumeInContainer(() -> turn(true))) {
+        } else {
             engine.execute(this, () -> turn(false));
         }
     }
@@ -467,7 +466,8 @@ public final class Pump {
             return endOn(cause);
         }
         if (out.hasPending()) {
-            return out.drain(channel) ? Step.CONTINUE : Step.AWAIT_READY;
+            // On a container thread the exchange's completion, right after, sends the last chunk.
+            return out.drain(channel, onContainer) ? Step.CONTINUE : Step.AWAIT_READY;
         }
         if (bodyOver) {
             return finishBody();
@@ -675,7 +675,7 @@ public final class Pump {
                 if (cause != null) {
                     throw new EndedWhileWriting(cause);
                 }
-                if (!out.drain(channel)) {
+                if (!out.drain(channel, false)) {
                     if (onContainer) {
                         // Waiting here would wait for a callback the container holds back until this
                         // thread returns: the bytes stay buffered (PEP 3333 allows it), within a bound.

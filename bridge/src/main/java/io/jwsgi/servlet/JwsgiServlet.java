@@ -59,15 +59,14 @@ import java.util.logging.Logger;
  *       temporary file; default 65536.</li>
  *   <li>{@code buffer-dir}: the directory of those temporary files, created at {@code init} if
  *       missing; default the context's temporary directory ({@code ServletContext.TEMPDIR}).</li>
- *   <li>{@code turns}: {@code container} (default) or {@code pool}: where the application runs.
- *       {@code container}: the first turn (the call and the chunks the client takes at once) runs
- *       inside {@code service} on the container's thread, as a plain servlet does, and so do the
- *       turns the container's {@code onWritePossible} asks for; turns asked for elsewhere
- *       ({@code async.wake}, a long stream letting other responses have a thread, an ending) run
- *       on the bridge's threads on Jetty, and on Tomcat in an {@code ASYNC} dispatch, so that no
- *       write on Tomcat runs on a thread not Tomcat's. {@code pool}: every turn on the bridge's
- *       threads; the application never holds a container thread. An application that calls the
- *       legacy {@code write} callable is served as with {@code pool} from then on (SPEC.md, 7).</li>
+ *   <li>{@code turns}: {@code container} (default) or {@code pool}: where a request's first turn
+ *       (the call and the chunks the client takes at once) runs. {@code container}: inside
+ *       {@code service} on the container's thread, as a plain servlet runs, with no hand-off,
+ *       unless the application reads a request body from the connection ({@code input=stream})
+ *       or uses the legacy {@code write} callable; later turns (after a wake, after the output was
+ *       not ready, after a long stream let others have a thread) run on the bridge's threads.
+ *       {@code pool}: every turn on the bridge's threads; the application never holds a
+ *       container thread (SPEC.md, section 7).</li>
  *   <li>{@code non-blocking}: {@code false} (default) or {@code true}, a promise that the
  *       application never blocks ({@code call}, {@code hasNext}, {@code next} and {@code close}
  *       return promptly: no waiting on I/O, locks or sleeps; {@code async.sleep} is the way to
@@ -86,11 +85,10 @@ import java.util.logging.Logger;
  * problems to local clients only (SPEC.md, section 5). Whether the servlet is async-supported
  * cannot be read through the Servlet API, so that is checked at each request, and said once.
  *
- * <p>On Tomcat with {@code turns=pool}, {@code init} logs a notice (INFO), once per JVM, naming
- * each connector that reuses its request processors ({@code processorCache} other than {@code 0};
- * Tomcat's default is 200), found through Tomcat's MBeans: Tomcat then loses an occasional request
- * when flushes from threads not its own and clients leaving mid-stream coincide (docs/tomcat.md).
- * With {@code turns=container}, the default, every write on Tomcat runs on one of Tomcat's threads.
+ * <p>On Tomcat, {@code init} logs a notice (INFO), once per JVM, naming each connector that reuses
+ * its request processors ({@code processorCache} other than {@code 0}; Tomcat's default is 200),
+ * found through Tomcat's MBeans: Tomcat then loses an occasional request when flushes from threads
+ * not its own and clients leaving mid-stream coincide (docs/tomcat.md).
  */
 public class JwsgiServlet extends HttpServlet {
 
@@ -164,9 +162,7 @@ public class JwsgiServlet extends HttpServlet {
             problems.reportOnce();
             return;
         }
-        if (turnsOnPool) {
-            adviseOnTomcat();
-        }
+        adviseOnTomcat();
         log("JWSGI serving " + application.getClass().getName() + " (threads " + params.threads.name().toLowerCase(Locale.ROOT)
                 + ", async-timeout " + (params.asyncTimeoutMillis == 0 ? "none" : params.asyncTimeoutMillis + " ms")
                 + (nonBlocking ? ", non-blocking" : "") + ")");
@@ -208,10 +204,6 @@ public class JwsgiServlet extends HttpServlet {
                 // Thrown on purpose: a committed response is cut, so the client sees it incomplete.
                 // The bridge logged the cause once already; the container is given a quiet exception.
                 QuietAbort.raise(request, aborted.abortDispatched());
-            }
-            if (request.getAttribute(ServletChannel.TURN) instanceof ServletChannel resumed) {
-                request.removeAttribute(ServletChannel.TURN);
-                resumed.turnDispatched(request);
             }
             return;
         }
@@ -293,22 +285,19 @@ public class JwsgiServlet extends HttpServlet {
                 request.getMethod() + " " + request.getRequestURI() + (query == null ? "" : "?" + query));
         channel.bind(pump);
         channel.watchContainerWith(engine, CONTAINER_CALLBACK_DEADLINE_MILLIS);
-        boolean tomcat = getServletContext().getServerInfo().startsWith("Apache Tomcat");
         // Tomcat only: at destroy, a dispatch has no context to map to (SEVERE "Error during mapping"),
         // and Tomcat cuts a committed response itself as it stops; Jetty needs the dispatch to cut it.
-        if (tomcat) {
+        if (getServletContext().getServerInfo().startsWith("Apache Tomcat")) {
             channel.destroyingWhen(() -> destroying);
         }
-        boolean pooled = turnsOnPool || engine.legacyWriteSeen();
-        if (nonBlocking || !pooled) {
+        if (nonBlocking) {
             channel.runTurnsInline(engine);
         }
-        // Tomcat loses requests when threads not its own flush (RELIABILITY.md section 7): its turns run on its threads.
-        if (tomcat && !pooled) {
-            channel.resumeTurnsByDispatch();
-        }
         async.addListener(channel);
-        if (pooled) {
+        // A body read from the connection (input=stream) may keep the application waiting for the
+        // client: that request, and every request of an application that uses the legacy write, starts on the engine's threads.
+        boolean onEngine = turnsOnPool || engine.legacyWriteSeen() || bufferedLength < 0 && hasBody(request, request.getContentLengthLong());
+        if (onEngine && !nonBlocking) {
             // Tomcat expects the WriteListener to be registered on a container thread (this one, or a ReadListener's).
             response.getOutputStream().setWriteListener(channel);
         } else {

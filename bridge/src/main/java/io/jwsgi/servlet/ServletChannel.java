@@ -4,7 +4,6 @@ import io.jwsgi.Header;
 import io.jwsgi.server.Channel;
 import io.jwsgi.server.Engine;
 import io.jwsgi.server.Pump;
-import io.jwsgi.server.ResponseEnded;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -30,13 +29,7 @@ import java.util.logging.Logger;
  * container's streams again.
  *
  * <pre>
- *          resumeInContainer (Tomcat)
- *   OPEN --------------------------> TURN_DISPATCHED (no turn runs) --- onError, onTimeout,
- *    ^  <---------------------------     |                             onComplete, deadline:
- *    |     the ASYNC dispatch arrives    |                             the turn runs once,
- *    |                                   +---> CONTAINER_ENDING,       to end the response
- *    |                                         COMPLETING, CLOSED
- *    |               write/flush throws
+ *                    write/flush throws
  *   OPEN ---------------------------------------> OUTPUT_FAILED
  *    | |  |                                        |          |
  *    | |  | complete(); WriteListener.onError;     | as from  | AsyncListener.onError;
@@ -58,17 +51,9 @@ import java.util.logging.Logger;
  *
  * <p>Every change goes through {@link #transition}, a compare-and-set on the one state field;
  * {@code onComplete} moves any state to {@code CLOSED}. Each state that waits for the container
- * ({@code TURN_DISPATCHED}, {@code OUTPUT_FAILED}, {@code COMPLETING}, {@code CONTAINER_ENDING},
- * {@code ABORTING}) has a deadline on the engine's watchdog: if the container never calls back, a
- * SEVERE line names the state; an exchange stuck in {@code OUTPUT_FAILED} is completed by the
- * bridge itself, and a turn whose dispatch never came runs once on the watchdog, only to end the
- * response.
- *
- * <p>Where turns run ({@code turns=container}, the default): the first in {@code service()};
- * those asked for by {@code onWritePossible} inside that callback; the others (after a wake, a
- * turn that gave its thread up, an ending) on the engine's threads, or on Tomcat in an
- * {@code ASYNC} dispatch ({@code TURN_DISPATCHED}), so that no write of Tomcat's runs on a thread
- * not its own.
+ * ({@code OUTPUT_FAILED}, {@code COMPLETING}, {@code CONTAINER_ENDING}, {@code ABORTING}) has a
+ * deadline on the engine's watchdog: if the container never calls back, a SEVERE line names the
+ * state, and an exchange stuck in {@code OUTPUT_FAILED} is completed by the bridge itself.
  * Bridge threads call into the container only through {@link ContainerCalls}.
  */
 final class ServletChannel implements Channel, WriteListener, AsyncListener {
@@ -76,15 +61,11 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     private static final Logger LOG = Logger.getLogger(ServletChannel.class.getName());
     /** Request attribute holding the channel whose abort the ASYNC dispatch carries out. */
     static final String ABORT = ServletChannel.class.getName() + ".abort";
-    /** Request attribute holding the channel whose turn the ASYNC dispatch runs. */
-    static final String TURN = ServletChannel.class.getName() + ".turn";
 
     /** Where the exchange is; see the class diagram. */
     enum State {
         /** The bridge may call the container's streams; nobody has asked for the exchange to end. */
         OPEN,
-        /** A turn waits for the container's {@code ASYNC} dispatch that runs it (Tomcat); no turn runs. */
-        TURN_DISPATCHED,
         /** A write or flush threw: the container reports it to {@code WriteListener.onError}, which ends the exchange. */
         OUTPUT_FAILED,
         /** {@code AsyncContext.complete()} was called; waiting for {@code onComplete}. */
@@ -97,7 +78,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         CLOSED
     }
 
-    private volatile AsyncContext async;
+    private final AsyncContext async;
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final ServletOutputStream out;
@@ -106,10 +87,6 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     private Pump pump;
     /** With non-blocking=true, the engine whose {@link Engine#runInline} delivers {@code onWritePossible}. */
     private Engine inline;
-    /** Turns asked for outside container callbacks run in an ASYNC dispatch (Tomcat). */
-    private boolean dispatchTurns;
-    /** The turn an ASYNC dispatch is to run, in {@code TURN_DISPATCHED}; taken exactly once. */
-    private final AtomicReference<Runnable> dispatchedTurn = new AtomicReference<>();
     private Engine watchdog;
     private long deadlineMillis = 30_000;
     private volatile ScheduledFuture<?> deadline;
@@ -165,21 +142,12 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     }
 
     /**
-     * Runs each turn asked for outside a container callback (after {@code async.wake}, after a
-     * turn gave its thread up, an ending) in an {@code ASYNC} dispatch of the exchange, on a
-     * container thread ({@link #resumeInContainer}). Call before the first turn.
-     */
-    void resumeTurnsByDispatch() {
-        this.dispatchTurns = true;
-    }
-
-    /**
      * Sets this channel as the {@code WriteListener} and runs the first turn right away on the
      * calling container thread (inside {@code service()}, or the {@code ReadListener} callback
      * that finished a buffered body), instead of waiting for the container's first
-     * {@code onWritePossible}, which both containers deliver on this thread after it returns
-     * anyway: that later callback then finds the turn done, or resumes it if the output was not
-     * ready. The output guard is held throughout, as in {@link #onWritePossible()}.
+     * {@code onWritePossible}, which both containers deliver on this thread once it returns: that
+     * later callback then finds the turn done, or resumes it if the output was not ready. The
+     * output guard is held throughout, as in {@link #onWritePossible()}.
      *
      * @param engine the pump's engine, which runs the turn inline
      */
@@ -189,84 +157,6 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
             out.setWriteListener(this);
             engine.runInline(pump::onWritePossible);
         });
-    }
-
-    @Override
-    public boolean resumeInContainer(Runnable turn) {
-        // Tomcat maps a stopping context's dispatch to nothing: the engine's threads end those responses.
-        if (!dispatchTurns || destroying.getAsBoolean()) {
-            return false;
-        }
-        return calls.output(() -> {
-            dispatchedTurn.set(turn);
-            if (!transition(State.OPEN, State.TURN_DISPATCHED)) {
-                dispatchedTurn.set(null);
-                return false;
-            }
-            if (dispatch()) {
-                return true;
-            }
-            // Refused: unless a container callback took the turn meanwhile, the engine runs it.
-            boolean taken = dispatchedTurn.getAndSet(null) == null;
-            if (!taken) {
-                transition(State.TURN_DISPATCHED, State.OPEN);
-            }
-            return taken;
-        });
-    }
-
-    /** Asks for the ASYNC dispatch that runs {@link #dispatchedTurn}; {@code false} if the container refused. */
-    private boolean dispatch() {
-        try {
-            request.setAttribute(TURN, this);
-            async.dispatch();
-            return true;
-        } catch (IllegalStateException | UnsupportedOperationException e) {
-            // Completed by the container already, or (Tomcat) its context is stopping.
-            request.removeAttribute(TURN);
-            return false;
-        }
-    }
-
-    /**
-     * The ASYNC dispatch asked for by {@link #resumeInContainer} arrived, on a container thread:
-     * starts the exchange's next async cycle and runs the turn here.
-     *
-     * @param dispatched the dispatched request
-     */
-    void turnDispatched(HttpServletRequest dispatched) {
-        if (state.get() != State.TURN_DISPATCHED) {
-            // A container callback came first and ran the turn (it ended the response): no new cycle.
-            runDispatchedTurn();
-            return;
-        }
-        try {
-            // The ASYNC dispatch ends the async cycle: without another, the container completes the exchange on return.
-            AsyncContext again = dispatched.startAsync();
-            again.setTimeout(0);
-            async = again;
-            // Tomcat drops the WriteListener at an ASYNC dispatch: the output would block until it is set again.
-            out.setWriteListener(this);
-        } catch (IllegalStateException e) {
-            LOG.log(Level.FINE, "{0}: the container would not start another async cycle: {1}", new Object[] {this, e});
-            containerEnding();
-            pump.onClientGone(new IOException("the container ended the exchange during its dispatch", e));
-            runDispatchedTurn();
-            return;
-        }
-        if (transition(State.TURN_DISPATCHED, State.OPEN)) {
-            calls.holdingOutput(this::runDispatchedTurn);
-        } else {
-            runDispatchedTurn();
-        }
-    }
-
-    /** Runs the turn waiting in {@link #dispatchedTurn}, if any: exactly once, whoever calls. */
-    private void runDispatchedTurn() {
-        Runnable turn = dispatchedTurn.getAndSet(null);
-        if (turn != null) {
-            turn.run();
-        }
     }
 
     /** Closes {@code held} (a buffered body, say) when the exchange ends, whichever way. */
@@ -288,7 +178,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     @Override
     public void head(int code, String status, List<Header> headers) {
         calls.output(() -> {
-            if (mayCall(state.get())) {
+            if (state.get() == State.OPEN) {
                 // Servlet 6 has no way to send the reason phrase: the container sends its own.
                 response.setStatus(code);
                 for (Header h : headers) {
@@ -355,19 +245,14 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
             @Override
             public int available() throws IOException {
-                return calls.input(() -> !mayCall(state.get()) ? 0 : super.available());
+                return calls.input(() -> state.get() != State.OPEN ? 0 : super.available());
             }
         };
     }
 
-    /** Whether the bridge may call the container's streams in {@code now}. */
-    private static boolean mayCall(State now) {
-        return now == State.OPEN;
-    }
-
     private void checkOpen() throws IOException {
         State now = state.get();
-        if (!mayCall(now)) {
+        if (now != State.OPEN) {
             throw new IOException("the exchange is " + now + ": the connection failed or the exchange is ending");
         }
     }
@@ -377,7 +262,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         release();
         // Not even waiting for the guard once ended: the container may call onComplete holding a
         // monitor that a bridge call in progress needs, and the pump, told of it, completes here.
-        if (!mayCall(state.get())) {
+        if (state.get() != State.OPEN) {
             return;
         }
         calls.output(() -> {
@@ -404,7 +289,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     @Override
     public void abort(Throwable cause) {
         release();
-        if (!mayCall(state.get())) {
+        if (state.get() != State.OPEN) {
             return;
         }
         calls.output(() -> {
@@ -472,15 +357,13 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         // WriteListener.onError: Jetty calls only this after a client abort; Tomcat calls both (servlet#433).
         // The connection failed: the exchange is completed here, on the container's thread, committed or not.
         calls.whenQuiet(true, "WriteListener.onError", this::toString, () -> {
-            if (transition(State.OPEN, State.COMPLETING) || transition(State.OUTPUT_FAILED, State.COMPLETING)
-                    || transition(State.TURN_DISPATCHED, State.COMPLETING)) {
+            if (transition(State.OPEN, State.COMPLETING) || transition(State.OUTPUT_FAILED, State.COMPLETING)) {
                 release();
                 neverAWhole200();
                 completeNow();
             }
         });
         pump.onClientGone(t);
-        runDispatchedTurn();
     }
 
     @Override
@@ -490,16 +373,12 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         }
         // Unlike after WriteListener.onError (all Jetty calls on a client abort), the container
         // now error-dispatches and completes unless a listener does (Servlet 2.3.3.3): a 500 before the head.
-        calls.whenQuiet(true, "AsyncListener.onError", this::toString, this::containerEnding);
+        calls.whenQuiet(true, "AsyncListener.onError", this::toString, () -> {
+            if (!transition(State.OPEN, State.CONTAINER_ENDING)) {
+                transition(State.OUTPUT_FAILED, State.CONTAINER_ENDING);
+            }
+        });
         pump.onClientGone(event.getThrowable());
-        runDispatchedTurn();
-    }
-
-    /** The container's own error handling ends the exchange, from whichever state the bridge could still call it in. */
-    private void containerEnding() {
-        if (!transition(State.OPEN, State.CONTAINER_ENDING) && !transition(State.OUTPUT_FAILED, State.CONTAINER_ENDING)) {
-            transition(State.TURN_DISPATCHED, State.CONTAINER_ENDING);
-        }
     }
 
     @Override
@@ -514,16 +393,16 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         // A read blocked on a slow uploader is not waited for.
         calls.whenQuiet(false, "AsyncListener.onTimeout", this::toString, () -> {
             if (response.isCommitted()) {
-                containerEnding();
-            } else if (transition(State.OPEN, State.COMPLETING) || transition(State.OUTPUT_FAILED, State.COMPLETING)
-                    || transition(State.TURN_DISPATCHED, State.COMPLETING)) {
+                if (!transition(State.OPEN, State.CONTAINER_ENDING)) {
+                    transition(State.OUTPUT_FAILED, State.CONTAINER_ENDING);
+                }
+            } else if (transition(State.OPEN, State.COMPLETING) || transition(State.OUTPUT_FAILED, State.COMPLETING)) {
                 release();
                 neverAWhole200();
                 completeNow();
             }
         });
         pump.onClientGone(new IOException("the container timed the exchange out"));
-        runDispatchedTurn();
     }
 
     /**
@@ -564,13 +443,11 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         if (!pump.isDone()) {
             pump.onClientGone(new IOException("the container completed the exchange"));
         }
-        runDispatchedTurn();
     }
 
     @Override
     public void onStartAsync(AsyncEvent event) {
-        // A turn's ASYNC dispatch started another async cycle: the container dropped its listeners.
-        event.getAsyncContext().addListener(this);
+        // One async cycle per request: nothing to re-register.
     }
 
     /** Any state to {@code CLOSED}: the container is done with the exchange. */
@@ -591,7 +468,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         }
         trace(from, to);
         cancelDeadline();
-        if (to != State.OPEN && to != State.CLOSED) {
+        if (to != State.CLOSED) {
             startDeadline(to);
         }
         return true;
@@ -637,12 +514,6 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
                 }
                 return null;
             });
-        } else if (waiting == State.TURN_DISPATCHED) {
-            // The turn then runs here only to end the response: the application is not called on this thread.
-            if (transition(State.TURN_DISPATCHED, State.OPEN)) {
-                pump.end(new ResponseEnded("the container did not dispatch the exchange within " + deadlineMillis + " ms"));
-                runDispatchedTurn();
-            }
         } else if (waiting == State.COMPLETING || waiting == State.CONTAINER_ENDING) {
             // Not waited for by destroy() any longer.
             completions.settled();

@@ -16,10 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Turns on the container's threads: a channel that can have the container run a turn
- * ({@link Channel#resumeInContainer}) gets every turn asked for outside a callback, and the legacy
- * {@code write}, which cannot wait on a container thread, keeps the bytes and sends the
- * application's later turns to the engine's threads.
+ * The legacy {@code write} in a turn on a container thread ({@link Engine#runInline}), where it
+ * cannot wait for the client: it keeps the bytes, within a bound, and sends the application's
+ * later turns to the engine's threads.
  */
 class PumpContainerTurnTest {
 
@@ -31,17 +30,6 @@ class PumpContainerTurnTest {
         engine.shutdown(Duration.ZERO);
     }
 
-    /** A recording channel that takes the turns the pump offers it, to be run by the test. */
-    static final class DispatchingChannel extends RecordingChannel {
-        final Deque<Runnable> dispatched = new ArrayDeque<>();
-
-        @Override
-        public synchronized boolean resumeInContainer(Runnable turn) {
-            dispatched.add(turn);
-            return true;
-        }
-    }
-
     private Pump open(Application app, Channel channel) {
         Map<String, Object> environ = new HashMap<>();
         environ.put(Environ.REQUEST_METHOD, "GET");
@@ -49,34 +37,9 @@ class PumpContainerTurnTest {
     }
 
     @Test
-    void aTurnAfterAWakeGoesToTheChannelNotTheEngine() {
-        // given a response that sleeps before its second chunk, its first turn run inline
-        DispatchingChannel channel = new DispatchingChannel();
-        Runnable[] wake = new Runnable[1];
-        Pump pump = open((env, start) -> {
-            start.start("200 OK", TestApps.TEXT);
-            wake[0] = (Runnable) env.get(Environ.ASYNC_WAKE);
-            ((Runnable) env.get(Environ.ASYNC_SLEEP)).run();
-            return List.of(bytes("a"), bytes("b"));
-        }, channel);
-        engine.runInline(pump::onWritePossible);
-        assertThat(pump.isSleeping()).isTrue();
-
-        // when it is woken from another thread (this one)
-        wake[0].run();
-
-        // then the turn waits for the container, not in the engine's queue, and runs when the container calls it
-        assertThat(engineTurns).isEmpty();
-        assertThat(channel.dispatched).hasSize(1);
-        channel.dispatched.poll().run();
-        assertThat(channel.text()).isEqualTo("ab");
-        assertThat(channel.completions).isEqualTo(1);
-    }
-
-    @Test
     void aLegacyWriteOnAContainerThreadKeepsWhatTheClientCannotTakeAndLaterTurnsGoToTheEngine() {
         // given a client that takes nothing yet, and an application writing through the legacy callable
-        DispatchingChannel channel = new DispatchingChannel();
+        RecordingChannel channel = new RecordingChannel();
         channel.ready = false;
         AtomicBoolean returned = new AtomicBoolean();
         Pump pump = open((env, start) -> {
@@ -99,9 +62,8 @@ class PumpContainerTurnTest {
         channel.ready = true;
         engine.runInline(pump::onWritePossible);
 
-        // then that turn went to the engine's threads, not this one, nor the container's dispatch
+        // then that turn went to the engine's threads, not this one
         assertThat(channel.chunks).isEmpty();
-        assertThat(channel.dispatched).isEmpty();
         assertThat(engineTurns).hasSize(1);
         engineTurns.poll().run();
         assertThat(channel.chunks).containsExactly("a", "b", "c");
@@ -111,7 +73,7 @@ class PumpContainerTurnTest {
     @Test
     void aLegacyWriterThatRunsPastTheBoundOnAContainerThreadFailsNamingTheSetting() {
         // given a client that takes nothing, and an application writing in a loop
-        DispatchingChannel channel = new DispatchingChannel();
+        RecordingChannel channel = new RecordingChannel();
         channel.ready = false;
         java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
         Pump pump = open((env, start) -> {

@@ -50,6 +50,9 @@ class FaultMatrixIT {
     private static final Router timedRouter = new Router();
     private static final JwsgiServlet servlet = new JwsgiServlet(router);
     private static final JwsgiServlet timed = new JwsgiServlet(timedRouter);
+    private static final Router pooledRouter = new Router();
+    /** For the legacy write(), which waits for the client on the bridge's threads only (SPEC.md section 7). */
+    private static final JwsgiServlet pooled = new JwsgiServlet(pooledRouter);
     private static final LogCapture log = LogCapture.install(Level.FINE);
     private static final AtomicInteger routes = new AtomicInteger();
 
@@ -60,12 +63,16 @@ class FaultMatrixIT {
     @RegisterExtension
     static final ContainerExtension server = new ContainerExtension(new Deployment()
             .servlet("", "/*", servlet)
-            .servlet("", "/timed/*", timed, "async-timeout", "300"));
+            .servlet("", "/timed/*", timed, "async-timeout", "300")
+            .servlet("", "/pooled/*", pooled, "turns", "pool"));
 
     @AfterAll
     static void stopCapture() {
         log.close();
     }
+
+    /** The servlets: plain; with a 300 ms async-timeout; with every turn on the bridge's threads. */
+    enum On { PLAIN, TIMED, POOLED }
 
     /** Makes a cell's application; it keeps what the test needs in the {@link Ctx}. */
     @FunctionalInterface
@@ -83,14 +90,14 @@ class FaultMatrixIT {
      * One cell of the matrix.
      *
      * @param name the scenario
-     * @param onTimedServlet whether it runs on the servlet with a 300 ms async-timeout
+     * @param on the servlet it runs on
      * @param seen what the client must see
      * @param closes how many {@code close()} calls the body must get: 1, or 0 when no iterable was returned
      * @param logged a fragment the bridge's log must hold
      * @param clientsFault whether the client caused it, so no line may blame the application
      * @param cut whether the bridge ends it by cutting the connection (an ASYNC dispatch that throws)
      */
-    record Cell(String name, boolean onTimedServlet, AppFactory app, Client client, String seen, int closes,
+    record Cell(String name, On on, AppFactory app, Client client, String seen, int closes,
             String logged, boolean clientsFault, boolean cut) {
         @Override
         public String toString() {
@@ -131,7 +138,7 @@ class FaultMatrixIT {
                     ctx.wake.run();
                     return LEFT;
                 }, "client went away"),
-                new Cell("client leaves while the app sleeps, noticed at the idle timeout", true,
+                new Cell("client leaves while the app sleeps, noticed at the idle timeout", On.TIMED,
                         ctx -> sleeper(ctx, "partial\n", i -> ProbeBody.END), (conn, ctx) -> {
                     conn.get(ctx.path).readHead();
                     conn.readChunk();
@@ -144,7 +151,7 @@ class FaultMatrixIT {
                     Await.stalled("the stream to a client that reads nothing", () -> ctx.body == null ? 0 : ctx.body.pulls());
                     return LEFT;
                 }, "client went away"),
-                new Cell("client stops reading, then leaves, while the app blocks in write()", false, ctx -> (env, sr) -> {
+                new Cell("client stops reading, then leaves, while the app blocks in write()", On.POOLED, ctx -> (env, sr) -> {
                     Write write = sr.start("200 OK", OCTETS);
                     while (true) {
                         write.write(KIB64);
@@ -155,7 +162,7 @@ class FaultMatrixIT {
                     Await.stalled("the writes to a client that reads nothing", ctx.writes::get);
                     return LEFT;
                 }, LEFT, 0, "client went away", true, false),
-                new Cell("client leaves during a chunked upload", false, FaultApps::uploadReader, (conn, ctx) -> {
+                new Cell("client leaves during a chunked upload", On.PLAIN, FaultApps::uploadReader, (conn, ctx) -> {
                     conn.send("POST " + ctx.path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
                             + "5\r\nhello\r\n");
                     ctx.awaitReached();
@@ -239,9 +246,10 @@ class FaultMatrixIT {
     void everyFaultEndsTheExchangeOnceClosesOnceAndLeavesNothingBehind(Cell cell) throws Exception {
         // given the cell's application, fresh, with a listener counting the exchange's completions
         Ctx ctx = new Ctx();
-        String route = (cell.onTimedServlet ? timedRouter : router).put("/cell-" + routes.incrementAndGet(),
+        Router on = cell.on == On.TIMED ? timedRouter : cell.on == On.POOLED ? pooledRouter : router;
+        String route = on.put("/cell-" + routes.incrementAndGet(),
                 watched(ctx, cell.app.create(ctx)));
-        ctx.path = (cell.onTimedServlet ? "/timed" : "") + route;
+        ctx.path = (cell.on == On.TIMED ? "/timed" : cell.on == On.POOLED ? "/pooled" : "") + route;
         log.clear();
 
         // when the client plays its part
@@ -253,7 +261,7 @@ class FaultMatrixIT {
         // then the client saw what the contract promises, the exchange ended once and nothing is left
         String where = cell + " on " + server.name();
         assertThat(seen).as("what the client saw: %s", where).isEqualTo(cell.seen);
-        Residue.assertNone(server.name(), servlet, timed);
+        Residue.assertNone(server.name(), servlet, timed, pooled);
         assertEndedOnce(cell, ctx, where);
         if (cell.logged != null) {
             Await.until(() -> "a log line holding \"" + cell.logged + "\": " + where + ", got " + log.lines(),
@@ -282,8 +290,13 @@ class FaultMatrixIT {
         }
     }
 
+    /** Cells of the legacy write() run where it may wait for the client; the others on the plain servlet. */
+    private static On on(String name) {
+        return name.contains("write()") ? On.POOLED : On.PLAIN;
+    }
+
     private static Cell clientLeaves(String name, AppFactory app, Client client, String logged) {
-        return new Cell(name, false, app, client, LEFT, 1, logged, true, false);
+        return new Cell(name, On.PLAIN, app, client, LEFT, 1, logged, true, false);
     }
 
     private static Cell appFails(String name, AppFactory app, String seen, int closes, String logged) {
@@ -291,7 +304,7 @@ class FaultMatrixIT {
     }
 
     private static Cell appFails(String name, AppFactory app, Client client, String seen, int closes, String logged) {
-        return new Cell(name, false, app, client, seen, closes, logged, false, seen.endsWith(" cut"));
+        return new Cell(name, on(name), app, client, seen, closes, logged, false, seen.endsWith(" cut"));
     }
 
     /** Requests, waits until the application sleeps, wakes it from a new thread running {@code waker}, reads. */

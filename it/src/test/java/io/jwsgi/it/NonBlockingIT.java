@@ -18,8 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code non-blocking=true}: turns the container's {@code onWritePossible} asks for run on the
- * container's thread; wakes resume on the bridge's threads (on Tomcat in its own dispatch); what
- * would block is refused.
+ * container's thread; wakes still resume on the bridge's threads; what would block is refused.
  */
 class NonBlockingIT {
 
@@ -100,7 +99,7 @@ class NonBlockingIT {
     }
 
     @Test
-    void aSleepingApplicationWokenFromAForeignThreadResumesOnTheBridgesThreadOrOnTomcats() throws Exception {
+    void aSleepingApplicationWokenFromAForeignThreadResumesOnTheBridgesThread() throws Exception {
         // given an application that sleeps after its first chunk, and notes the thread that resumes it
         AtomicReference<String> resumedOn = new AtomicReference<>();
         OneSleeper app = new OneSleeper(List.of("before\n"), i -> {
@@ -122,17 +121,11 @@ class NonBlockingIT {
             waker.start();
             waker.join(Await.DEADLINE.toMillis());
 
-            // then the rest is produced on one of the bridge's threads (Tomcat: its own, in a dispatch),
-            // never the waker's, and delivered
+            // then the rest is produced on one of the bridge's threads, not the waker's, and delivered
             assertThat(text(conn.readChunk())).as("after the wake on %s", server.name()).isEqualTo("after\n");
             assertThat(conn.readChunk()).as("terminating chunk on %s", server.name()).isEmpty();
         }
-        if (server.name().startsWith("tomcat")) {
-            assertThat(containerThread(resumedOn.get())).as("%s resumed the response on %s", resumedOn.get(), server.name())
-                    .isTrue();
-        } else {
-            assertThat(resumedOn.get()).as("thread that resumed the response on %s", server.name()).startsWith(BRIDGE_THREAD);
-        }
+        assertThat(resumedOn.get()).as("thread that resumed the response on %s", server.name()).startsWith(BRIDGE_THREAD);
         assertThat(app.body().awaitClose()).isTrue();
         assertThat(app.body().closes()).as("close() calls on %s", server.name()).isEqualTo(1);
     }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A Tomcat connector at Tomcat's default {@code processorCache} (200) is named in a notice when
- * the first servlet with {@code turns=pool} (whose writes run on the bridge's threads) starts, with its port and the setting that prevents Tomcat's race, once for
+ * the first servlet starts, with its port and the setting that prevents Tomcat's race, once for
  * all the servlets of the JVM; on Jetty nothing is said.
  */
 class ProcessorCacheAdviceIT {
@@ -22,9 +22,9 @@ class ProcessorCacheAdviceIT {
     @RegisterExtension
     static final ContainerExtension server = new ContainerExtension(new Deployment()
             .tomcatConnector("processorCache", "200")
-            .servlet("", "/*", new JwsgiServlet(Router.text("hello\n")), "turns", "pool")
-            .servlet("", "/second/*", new JwsgiServlet(Router.text("second\n")), "turns", "pool")
-            .servlet("/other", "/*", new JwsgiServlet(Router.text("other\n")), "turns", "pool"));
+            .servlet("", "/*", new JwsgiServlet(Router.text("hello\n")))
+            .servlet("", "/second/*", new JwsgiServlet(Router.text("second\n")))
+            .servlet("/other", "/*", new JwsgiServlet(Router.text("other\n"))));
 
     @AfterAll
     static void release() {

@@ -26,12 +26,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * application runs: two hundred clients trickling their bodies in hold no thread, on a container
  * with 24 threads and a bridge with 4, and a request arriving meanwhile is answered at once.
  *
- * <p>In {@code input=stream} mode (PEP 3333's) the application reads {@code wsgi.input} blocked
- * for as long as the upload takes, on the thread its turn runs on: with {@code turns=container}
- * (the default) a container thread, as in a synchronous servlet; with {@code turns=pool} (this
- * servlet's) one of the bridge's threads ({@code pool-size}). The container's threads then stay
- * free, but with as many slow uploads as the bridge has threads, a request arriving meanwhile is
- * taken in by the container and then waits until an upload ends.
+ * <p>In {@code input=stream} mode (PEP 3333's) the application reads {@code wsgi.input} on one of
+ * the bridge's threads ({@code pool-size}), blocked for as long as the upload takes. The
+ * container's threads stay free, but with as many slow uploads as the bridge has threads, a
+ * request arriving meanwhile is taken in by the container and then waits until an upload ends.
  */
 class SlowUploadIT {
 
@@ -70,7 +68,7 @@ class SlowUploadIT {
             .maxThreads(24)
             .servlet("", "/buffer/*", new JwsgiServlet(buffered), "input", "buffer", "pool-size", "4",
                     "buffer-memory", "64", "buffer-dir", spillDir.toString())
-            .servlet("", "/stream/*", streamServlet, "pool-size", Integer.toString(STREAM_THREADS), "turns", "pool"));
+            .servlet("", "/stream/*", streamServlet, "pool-size", Integer.toString(STREAM_THREADS)));
 
     private static Path createSpillDir() {
         try {

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>Tomcat runs with its connector's {@code processorCache} at 0, as RELIABILITY.md section 7
  * advises: with Tomcat's default (200), Tomcat itself loses a few requests of this mix.
  * {@code -Dsoak.processor-cache=200} shows it (the test then fails on Tomcat).
+ * {@code -Dsoak.turns=pool} serves every turn from the bridge's threads.
  */
 class SoakIT {
 
@@ -48,6 +49,8 @@ class SoakIT {
     /** {@code -Dsoak.non-blocking=true} serves the mix with the servlet's {@code non-blocking=true}. */
     private static final boolean NON_BLOCKING = Boolean.getBoolean("soak.non-blocking");
     private static final String PROCESSOR_CACHE = System.getProperty("soak.processor-cache", "0");
+    /** {@code -Dsoak.turns=pool} runs every turn on the bridge's threads. */
+    private static final String TURNS = System.getProperty("soak.turns", "container");
     private static final int BRIDGE_POOL = 16;
     private static final int CONTAINER_POOL = 24;
     private static final long HEAP_TOLERANCE = 32L << 20;
@@ -64,7 +67,8 @@ class SoakIT {
     static final ContainerExtension server = new ContainerExtension(new Deployment().maxThreads(CONTAINER_POOL)
             .tomcatConnector("processorCache", PROCESSOR_CACHE)
             .servlet("", "/*", servlet, "async-timeout", Long.toString(ASYNC_TIMEOUT_MILLIS),
-                    "pool-size", Integer.toString(BRIDGE_POOL), "non-blocking", Boolean.toString(NON_BLOCKING)));
+                    "pool-size", Integer.toString(BRIDGE_POOL), "non-blocking", Boolean.toString(NON_BLOCKING),
+                    "turns", TURNS));
 
     /** The kinds of traffic, with their weights in the mix. */
     enum Kind {
@@ -209,7 +213,7 @@ class SoakIT {
     }
 
     private static void report(Tally tally, long warmUpRequests, int threadsBefore, long heapBefore) throws IOException {
-        StringBuilder b = new StringBuilder("soak on ").append(server.name()).append(NON_BLOCKING ? " (non-blocking=true)" : "")
+        StringBuilder b = new StringBuilder("soak on ").append(server.name()).append(NON_BLOCKING ? " (non-blocking=true)" : "").append(" (turns=" + TURNS + ")")
                 .append(isTomcat() ? " (processorCache=" + PROCESSOR_CACHE + ")" : "")
                 .append(": ").append(SECONDS)
                 .append(" s, ").append(CLIENTS).append(" clients, ").append(tally.total()).append(" requests (");

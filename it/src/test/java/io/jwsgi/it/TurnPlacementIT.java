@@ -5,22 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jwsgi.Header;
 import io.jwsgi.Write;
 import io.jwsgi.servlet.JwsgiServlet;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Where the application runs with {@code turns=container} (the default) and {@code turns=pool}
- * (SPEC.md section 7): the first turn on the container's thread, as a plain servlet; on Tomcat
- * every later turn too (in an ASYNC dispatch), so that no chunk is written from a thread not
- * Tomcat's; on Jetty turns after a wake on the bridge's threads; with {@code turns=pool} every
- * turn on the bridge's threads. An application that uses the legacy {@code write} is moved to
- * the bridge's threads after its first request.
+ * (SPEC.md section 7): the first turn on the container's thread, as a plain servlet runs, and
+ * the turns after a wake on the bridge's threads; a request whose body the application reads from
+ * the connection starts on the bridge's threads; with {@code turns=pool} every turn runs there.
+ * An application that uses the legacy {@code write} is moved to the bridge's threads after its
+ * first request.
  */
 class TurnPlacementIT {
 
@@ -39,26 +36,18 @@ class TurnPlacementIT {
             .servlet("/p", "/*", onPool, "turns", "pool")
             .servlet("/w", "/*", legacyWriter));
 
-    private static boolean tomcat() {
-        return server.name().startsWith("tomcat");
-    }
-
     /** Whether a thread name is one of the container's request threads. */
     private static boolean containerThread(String name) {
         // Jetty's pool is named "jetty" by the harness; Tomcat's connector threads are ...-exec-N.
-        return tomcat() ? name.matches(".+-exec-\\d+") : name.matches("jetty-\\d+");
+        return server.name().startsWith("tomcat") ? name.matches(".+-exec-\\d+") : name.matches("jetty-\\d+");
     }
 
     @Test
-    void aResponseWokenFromAForeignThreadResumesOnTomcatsThreadOrOnTheBridgesOnJetty() throws Exception {
+    void theFirstTurnRunsOnTheContainersThreadAndAWokenResponseResumesOnTheBridges() throws Exception {
         String[] placement = sleepAndWake("/c", container);
 
         assertThat(containerThread(placement[0])).as("first turn on %s ran on %s", server.name(), placement[0]).isTrue();
-        if (tomcat()) {
-            assertThat(containerThread(placement[1])).as("resumed on %s on %s", server.name(), placement[1]).isTrue();
-        } else {
-            assertThat(placement[1]).as("resumed on %s", server.name()).startsWith(BRIDGE_THREAD);
-        }
+        assertThat(placement[1]).as("resumed on %s", server.name()).startsWith(BRIDGE_THREAD);
         Await.until("the response ended on " + server.name(), () -> onContainer.engine().inFlight() == 0);
     }
 
@@ -102,44 +91,25 @@ class TurnPlacementIT {
     }
 
     @Test
-    void onTomcatALongStreamToALaggingReaderIsProducedAndWrittenOnlyOnTomcatsThreads() throws Exception {
-        // given a stream of 400 chunks of 16 KiB (past the turn budget, and past what the socket buffers take)
-        List<String> threads = new CopyOnWriteArrayList<>();
-        ProbeBody body = new ProbeBody(i -> {
-            threads.add(Thread.currentThread().getName());
-            return i < 400 ? chunk(i) : ProbeBody.END;
-        });
-        String path = container.put("/stream", (env, start) -> {
-            start.start("200 OK", List.of(new Header("Content-Type", "application/octet-stream")));
-            return body;
+    void aRequestWhoseBodyTheApplicationReadsFromTheConnectionStartsOnTheBridgesThreads() throws Exception {
+        // given an application that reads its body and answers with its thread
+        String path = container.put("/upload", (env, start) -> {
+            byte[] read = ((java.io.InputStream) env.get(io.jwsgi.Environ.WSGI_INPUT)).readAllBytes();
+            start.start("200 OK", List.of(new Header("Content-Type", "text/plain")));
+            return List.of((read.length + " " + Thread.currentThread().getName()).getBytes(StandardCharsets.UTF_8));
         });
 
-        // when the client first reads nothing until the output says "not ready", then reads it all
-        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        // when a body comes (input=stream, the default: the application waits on the client while it reads)
+        RawResponse response;
         try (RawConnection conn = RawConnection.open(server.port())) {
-            conn.get("/c" + path);
-            Await.until("the output not ready on " + server.name(),
-                    () -> onContainer.engine().metrics().gauges().awaitingClient() == 1);
-            assertThat(conn.readHead()).as("status on %s", server.name()).isEqualTo(200);
-            for (byte[] chunk = conn.readChunk(); chunk.length > 0; chunk = conn.readChunk()) {
-                received.writeBytes(chunk);
-            }
+            conn.send("POST /c" + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nhello");
+            response = conn.readResponse();
         }
-        ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        for (int i = 0; i < 400; i++) {
-            expected.writeBytes(chunk(i));
-        }
-        assertThat(Arrays.equals(received.toByteArray(), expected.toByteArray())).as("body on %s", server.name()).isTrue();
 
-        // then every chunk came from a container thread on Tomcat (on Jetty the first turn's at least)
-        assertThat(body.awaitClose()).isTrue();
-        assertThat(body.closes()).as("close() calls on %s", server.name()).isEqualTo(1);
-        if (tomcat()) {
-            assertThat(threads).as("threads that produced the chunks on %s", server.name())
-                    .allMatch(TurnPlacementIT::containerThread);
-        } else {
-            assertThat(containerThread(threads.get(0))).as("first chunk on %s", threads.get(0)).isTrue();
-        }
+        // then it ran on the bridge's threads, leaving the container's free
+        String[] seen = response.text().split(" ");
+        assertThat(seen[0]).as("bytes read on %s", server.name()).isEqualTo("5");
+        assertThat(seen[1]).as("thread on %s", server.name()).startsWith(BRIDGE_THREAD);
     }
 
     @Test
@@ -155,8 +125,8 @@ class TurnPlacementIT {
         String firstThread = get("/w" + path);
         String secondThread = get("/w" + path);
 
-        // then the first ran on the container's thread (write could not wait there, and need not: the
-        // client took it), the second on the bridge's, where write may wait for the client
+        // then the first ran on the container's thread (write could not have waited there, and need
+        // not: the client took the bytes), the second on the bridge's, where write may wait
         assertThat(containerThread(firstThread)).as("first request on %s ran on %s", server.name(), firstThread).isTrue();
         assertThat(secondThread).as("second request on %s", server.name()).startsWith(BRIDGE_THREAD);
         assertThat(legacyWriter.engine().legacyWriteSeen()).isTrue();
@@ -168,12 +138,6 @@ class TurnPlacementIT {
             assertThat(response.status()).as("status on %s", server.name()).isEqualTo(200);
             return response.text().trim();
         }
-    }
-
-    private static byte[] chunk(int i) {
-        byte[] data = new byte[16384];
-        Arrays.fill(data, (byte) ('A' + i % 26));
-        return data;
     }
 
     private static String text(byte[] bytes) {
