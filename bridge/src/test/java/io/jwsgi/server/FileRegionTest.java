@@ -116,6 +116,35 @@ class FileRegionTest {
     }
 
     @Test
+    void onAChannelThatCopiesTheChunksAreThoseOfTheIteration() throws IOException {
+        // given: a channel without native buffers (Servlet 6.0's), and the chunks the body's own iterator yields
+        List<byte[]> iterated = new ArrayList<>();
+        try (FileBody body = FileBody.of(file)) {
+            body.forEach(iterated::add);
+        }
+        List<byte[]> written = new ArrayList<>();
+        RecordingChannel copying = new RecordingChannel() {
+            @Override
+            public synchronized void write(byte[] chunk) throws IOException {
+                written.add(chunk);
+                super.write(chunk);
+            }
+        };
+        Map<String, Object> environ = new HashMap<>();
+        environ.put(Environ.REQUEST_METHOD, "GET");
+        Pump pump = engine.open(fileApp(FileBody::of, SIZE), environ, copying, "GET /file");
+
+        // when
+        pump.onWritePossible();
+        runTurns();
+
+        // then: the same chunks, byte for byte, and nothing counted as written from buffers
+        assertThat(written).usingElementComparator(Arrays::compare).isEqualTo(iterated);
+        assertThat(engine.metrics().bytesWrittenAsBuffers()).isZero();
+        assertThat(engine.metrics().bytesWritten()).isEqualTo(SIZE);
+    }
+
+    @Test
     void eachSliceWaitsForItsOwnIsReady() {
         // given: a client that cannot take output
         channel.ready = false;
