@@ -2,6 +2,7 @@ package io.jwsgi.server;
 
 import io.jwsgi.Header;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -41,6 +42,32 @@ public interface Channel {
      * @throws IOException if the client went away
      */
     void write(byte[] chunk) throws IOException;
+
+    /**
+     * Writes a non-empty slice of a file region ({@code wsgi.file_wrapper}), under the same rules
+     * as {@link #write(byte[])}. The buffer is read-only and never changed afterwards, so the
+     * channel may keep it until its next {@code isReady()} returns {@code true}, as Servlet 6.1's
+     * {@code ServletOutputStream.write(ByteBuffer)} does. The default copies the bytes into an
+     * array and calls {@link #write(byte[])}.
+     *
+     * @param slice the bytes from its position to its limit
+     * @throws IOException if the client went away
+     */
+    default void write(ByteBuffer slice) throws IOException {
+        byte[] chunk = new byte[slice.remaining()];
+        slice.get(chunk);
+        write(chunk);
+    }
+
+    /**
+     * Whether {@link #write(ByteBuffer)} hands the buffer to the container as it is, with no copy
+     * into an array on the way: {@code false} by default. Counted in {@link Metrics#bytesWrittenAsBuffers()}.
+     *
+     * @return {@code true} if the channel writes buffers natively
+     */
+    default boolean takesBuffers() {
+        return false;
+    }
 
     /**
      * Sends what was written to the client.

@@ -1,14 +1,17 @@
 package io.jwsgi.server;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The bytes between the application and the channel: at most one chunk waiting to be written, a
- * flush owed after it, the head that must precede both, and the {@code Content-Length} cap.
- * Confined to the thread running the pump; the pump owns all concurrency.
+ * The bytes between the application and the channel: at most one chunk (an array, or a file
+ * region's slice) waiting to be written (arrays of legacy {@code write} calls on a container
+ * thread excepted, see {@link Pump}), a flush owed after it, the head that must precede both,
+ * and the {@code Content-Length} cap. Confined to the thread running the pump; the pump owns all
+ * concurrency.
  */
 final class Outbound {
 
@@ -17,6 +20,8 @@ final class Outbound {
     private final ResponseHead head;
     /** One chunk at most, except after legacy writes the client could not take on a container thread. */
     private final ArrayDeque<byte[]> chunks = new ArrayDeque<>(2);
+    /** A file region's slice waiting to be written, instead of a chunk. */
+    private ByteBuffer slice;
     private boolean flushOwed;
     private long sent;
     private long accepted;
@@ -27,12 +32,9 @@ final class Outbound {
 
     /** Takes a non-empty chunk, cut to what {@code Content-Length} still allows. */
     void offer(byte[] data, Object request) {
-        long declared = head.declaredLength();
-        long room = declared < 0 ? Long.MAX_VALUE : declared - accepted;
-        if (data.length > room) {
-            LOG.log(Level.WARNING, "{0}: the application yielded {1} bytes but its Content-Length ({2}) leaves"
-                    + " room for {3}; the excess is dropped", new Object[] {request, data.length, declared, room});
-            data = Arrays.copyOf(data, (int) room);
+        int allowed = allowed(data.length, request);
+        if (allowed < data.length) {
+            data = Arrays.copyOf(data, allowed);
         }
         accepted += data.length;
         if (data.length > 0) {
@@ -40,8 +42,34 @@ final class Outbound {
         }
     }
 
+    /** Takes a file region's slice, cut to what {@code Content-Length} still allows. */
+    void offer(ByteBuffer data, Object request) {
+        int allowed = allowed(data.remaining(), request);
+        data.limit(data.position() + allowed);
+        accepted += allowed;
+        slice = allowed == 0 ? null : data;
+    }
+
+    /** How many of {@code length} bytes the declared {@code Content-Length} leaves room for; warns of an excess. */
+    private int allowed(int length, Object request) {
+        long declared = head.declaredLength();
+        long room = room();
+        if (length > room) {
+            LOG.log(Level.WARNING, "{0}: the application yielded {1} bytes but its Content-Length ({2}) leaves"
+                    + " room for {3}; the excess is dropped", new Object[] {request, length, declared, room});
+            return (int) room;
+        }
+        return length;
+    }
+
+    /** The bytes {@code Content-Length} still allows, or {@link Long#MAX_VALUE} if none was declared. */
+    long room() {
+        long declared = head.declaredLength();
+        return declared < 0 ? Long.MAX_VALUE : declared - accepted;
+    }
+
     boolean hasPending() {
-        return !chunks.isEmpty() || flushOwed;
+        return !chunks.isEmpty() || slice != null || flushOwed;
     }
 
     /** Whether the declared {@code Content-Length} is reached: no more chunks may be pulled. */
@@ -83,12 +111,10 @@ final class Outbound {
             return false;
         }
         try {
-            if (!chunks.isEmpty()) {
+            if (!chunks.isEmpty() || slice != null) {
                 sendHead(channel);
-                byte[] data = chunks.poll();
+                sent += writePending(channel);
                 flushOwed = !(lastUnflushed && chunks.isEmpty() && lengthReached());
-                channel.write(data);
-                sent += data.length;
             } else {
                 flushOwed = false;
                 channel.flush();
@@ -97,6 +123,20 @@ final class Outbound {
             throw e instanceof ClientGone gone ? gone : new ClientGone(e);
         }
         return true;
+    }
+
+    /** Writes the pending chunk or slice, forgetting it first; returns its length. */
+    private int writePending(Channel channel) throws java.io.IOException {
+        if (!chunks.isEmpty()) {
+            byte[] data = chunks.poll();
+            channel.write(data);
+            return data.length;
+        }
+        ByteBuffer data = slice;
+        slice = null;
+        int length = data.remaining();
+        channel.write(data);
+        return length;
     }
 
     void sendHead(Channel channel) {
@@ -109,6 +149,7 @@ final class Outbound {
     /** Forgets a chunk that will never be sent (its response is being replaced by an error page). */
     void discard() {
         chunks.clear();
+        slice = null;
         flushOwed = false;
         accepted = sent;
     }

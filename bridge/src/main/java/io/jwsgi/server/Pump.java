@@ -3,6 +3,7 @@ package io.jwsgi.server;
 import io.jwsgi.Application;
 import io.jwsgi.Environ;
 import io.jwsgi.Header;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -108,6 +109,8 @@ public final class Pump {
     // Confined to the running thread (handed over under the lock):
     private volatile Thread runner;
     private Iterator<byte[]> source;
+    /** The body when it is a file region the pump sends itself ({@link FileRegion}); {@code source} is then empty. */
+    private FileRegion region;
     private AutoCloseable closer;
     private boolean serverBody;
     private boolean bodyOver;
@@ -488,10 +491,15 @@ public final class Pump {
                         + " (return List.of() for an empty body)");
             }
             closer = body instanceof AutoCloseable c ? c : null;
-            source = body.iterator();
+            region = FileRegion.of(body);
+            source = region != null ? Collections.emptyIterator() : body.iterator();
             if (source == null) {
                 throw new IllegalStateException("Iterable.iterator() must not return null (" + body.getClass().getName() + ")");
             }
+            return;
+        }
+        if (region != null) {
+            pullSlice();
             return;
         }
         if (!source.hasNext()) {
@@ -504,14 +512,33 @@ public final class Pump {
             throw new IllegalStateException("The iterable yielded a null chunk; yield new byte[0] for an empty one");
         }
         if (chunk.length > 0) {
-            if (!head.started()) {
-                throw new IllegalStateException("A non-empty chunk (" + chunk.length + " bytes) was yielded"
-                        + " before start_response was called; call start first (PEP 3333)");
-            }
+            requireStarted(chunk.length);
             out.offer(chunk, this);
         }
         if (out.lengthReached()) {
             bodyOver = true;
+        }
+    }
+
+    /** Takes the file region's next slice as the next chunk, under the same rules as a chunk pulled from the iterator. */
+    private void pullSlice() {
+        ByteBuffer slice = region.next();
+        progress();
+        if (slice == null) {
+            bodyOver = true;
+            return;
+        }
+        requireStarted(slice.remaining());
+        out.offer(slice, this);
+        if (out.lengthReached()) {
+            bodyOver = true;
+        }
+    }
+
+    private void requireStarted(int chunkLength) {
+        if (!head.started()) {
+            throw new IllegalStateException("A non-empty chunk (" + chunkLength + " bytes) was yielded"
+                    + " before start_response was called; call start first (PEP 3333)");
         }
     }
 
@@ -578,6 +605,7 @@ public final class Pump {
         head.replace(status, List.of(new Header("Content-Type", "text/plain; charset=utf-8"),
                 new Header("Content-Length", Integer.toString(body.length))));
         source = List.of(body).iterator();
+        region = null;
         serverBody = true;
         bodyOver = false;
     }

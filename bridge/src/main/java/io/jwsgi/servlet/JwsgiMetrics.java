@@ -170,6 +170,11 @@ public final class JwsgiMetrics implements JwsgiMetricsMBean {
     }
 
     @Override
+    public long getBytesWrittenAsBuffers() {
+        return metrics.bytesWrittenAsBuffers();
+    }
+
+    @Override
     public double getWakeToWriteP50Millis() {
         return millis(LatencyWindow.percentile(metrics.wakeToWrite().snapshot(), 50));
     }

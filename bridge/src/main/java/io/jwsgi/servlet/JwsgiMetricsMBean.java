@@ -46,6 +46,13 @@ public interface JwsgiMetricsMBean {
     /** Body bytes written to the container. */
     long getBytesWritten();
 
+    /**
+     * Of those, the bytes of file bodies ({@code wsgi.file_wrapper}) handed to the container as
+     * mapped buffers through Servlet 6.1's {@code ServletOutputStream.write(ByteBuffer)}, never
+     * copied into an array by the bridge; 0 on a Servlet 6.0 container.
+     */
+    long getBytesWrittenAsBuffers();
+
     /** Median milliseconds from an {@code async.wake} that resumed a response to its next chunk written; -1 if none. */
     double getWakeToWriteP50Millis();
 

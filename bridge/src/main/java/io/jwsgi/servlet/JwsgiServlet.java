@@ -165,7 +165,8 @@ public class JwsgiServlet extends HttpServlet {
         adviseOnTomcat();
         log("JWSGI serving " + application.getClass().getName() + " (threads " + params.threads.name().toLowerCase(Locale.ROOT)
                 + ", async-timeout " + (params.asyncTimeoutMillis == 0 ? "none" : params.asyncTimeoutMillis + " ms")
-                + (nonBlocking ? ", non-blocking" : "") + ")");
+                + (nonBlocking ? ", non-blocking" : "")
+                + (BufferWrites.AVAILABLE ? ", file bodies written as buffers (Servlet 6.1)" : "") + ")");
         metricsName = JwsgiMetrics.register(this, application, engine.metrics());
     }
 

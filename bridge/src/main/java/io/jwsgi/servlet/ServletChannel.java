@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -82,6 +83,8 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final ServletOutputStream out;
+    /** Whether {@link #out} takes buffers (Servlet 6.1's {@code write(ByteBuffer)}); decided once. */
+    private final boolean takesBuffers;
     private final ContainerCalls calls;
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
     private Pump pump;
@@ -100,6 +103,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         this.request = request;
         this.response = response;
         this.out = response.getOutputStream();
+        this.takesBuffers = BufferWrites.takenBy(out);
         this.calls = new ContainerCalls(async.getClass().getClassLoader());
     }
 
@@ -191,24 +195,40 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     @Override
     public void write(byte[] chunk) throws IOException {
-        calls.output(() -> {
-            checkOpen();
-            try {
-                out.write(chunk);
-            } catch (IOException e) {
-                outputFailed();
-                throw e;
-            }
-            return null;
-        });
+        output(() -> out.write(chunk));
+    }
+
+    @Override
+    public void write(ByteBuffer slice) throws IOException {
+        if (takesBuffers) {
+            output(() -> BufferWrites.write(out, slice));
+        } else {
+            Channel.super.write(slice);
+        }
+    }
+
+    @Override
+    public boolean takesBuffers() {
+        return takesBuffers;
     }
 
     @Override
     public void flush() throws IOException {
+        output(out::flush);
+    }
+
+    /** A write or flush on the container's output stream. */
+    @FunctionalInterface
+    private interface Output {
+        void run() throws IOException;
+    }
+
+    /** Runs a write or flush under the output guard, while the exchange is {@code OPEN}; a failure marks it {@code OUTPUT_FAILED}. */
+    private void output(Output call) throws IOException {
         calls.output(() -> {
             checkOpen();
             try {
-                out.flush();
+                call.run();
             } catch (IOException e) {
                 outputFailed();
                 throw e;

@@ -3,6 +3,10 @@ package io.jwsgi.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jwsgi.Application;
+import io.jwsgi.Header;
+import io.jwsgi.testing.MockContainer;
+import io.jwsgi.testing.MockResponse;
 import java.io.ByteArrayInputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,5 +108,40 @@ class FileBodyTest {
         assertThat(body).isInstanceOf(AutoCloseable.class);
         ((AutoCloseable) body).close();
         assertThat(((FileBody) body).channel().isOpen()).isFalse();
+    }
+
+    @Test
+    void onTheMockContainerAFileBodyComesOutAsTheSameChunksAsItsIteration() throws Exception {
+        // given: a file of three and a half blocks, served once as a FileBody (which the server
+        // sends as mapped slices) and once as the same blocks in a plain list
+        byte[] content = new byte[3 * FileWrapper.BLOCK_SIZE + FileWrapper.BLOCK_SIZE / 2];
+        new Random(3).nextBytes(content);
+        Path file = Files.write(tmp.resolve("f.bin"), content);
+        List<byte[]> blocks = new ArrayList<>();
+        try (FileBody body = FileBody.of(file)) {
+            body.forEach(blocks::add);
+        }
+        List<Header> headers = List.of(new Header("Content-Type", "application/octet-stream"),
+                new Header("Content-Length", Integer.toString(content.length)));
+        Application wrapped = (environ, start) -> {
+            start.start("200 OK", headers);
+            return FileWrapper.of(environ).wrap(file);
+        };
+        Application listed = (environ, start) -> {
+            start.start("200 OK", headers);
+            return blocks;
+        };
+
+        // when
+        MockResponse fromFile = MockContainer.of(wrapped).get("/f.bin").send();
+        MockResponse fromList = MockContainer.of(listed).get("/f.bin").send();
+
+        // then: the same status, headers, chunks and bytes
+        assertThat(fromFile.body()).isEqualTo(content);
+        assertThat(fromFile.statusLine()).isEqualTo(fromList.statusLine());
+        assertThat(fromFile.headers()).isEqualTo(fromList.headers());
+        assertThat(fromFile.chunks()).as("chunk by chunk").usingElementComparator(java.util.Arrays::compare)
+                .isEqualTo(fromList.chunks());
+        assertThat(fromFile.closeCount()).as("the file body closed once").isEqualTo(1);
     }
 }

@@ -47,6 +47,24 @@ final class Apps {
         };
     }
 
+    /** The whole file through {@code wsgi.file_wrapper}, with {@code Content-Length}: what the bridge sends as mapped slices. */
+    static Application file(java.nio.file.Path file) {
+        return (environ, startResponse) -> {
+            startResponse.start("200 OK", List.of(new Header("Content-Type", "application/octet-stream"),
+                    new Header("Content-Length", Long.toString(java.nio.file.Files.size(file)))));
+            return io.jwsgi.app.FileWrapper.of(environ).wrap(file);
+        };
+    }
+
+    /** The same file as a {@link io.jwsgi.app.FileBody} over a stream: iterated, each block read into a fresh array. */
+    static Application fileIterated(java.nio.file.Path file) {
+        return (environ, startResponse) -> {
+            startResponse.start("200 OK", List.of(new Header("Content-Type", "application/octet-stream"),
+                    new Header("Content-Length", Long.toString(java.nio.file.Files.size(file)))));
+            return io.jwsgi.app.FileBody.of(java.nio.file.Files.newInputStream(file), -1, io.jwsgi.app.FileWrapper.BLOCK_SIZE);
+        };
+    }
+
     /** Sleeps at once and parks its {@code async.wake}; once woken, answers hello world. */
     static Application parked(Parking parking) {
         return (environ, startResponse) -> {

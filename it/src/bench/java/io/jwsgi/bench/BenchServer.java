@@ -1,6 +1,7 @@
 package io.jwsgi.bench;
 
 import jakarta.servlet.Servlet;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -29,14 +30,15 @@ interface BenchServer {
      * Starts the container named by {@code jwsgi.container} on a free loopback port.
      *
      * @param mounts the servlets to serve
+     * @param staticDir the directory the container's own default servlet serves at {@code /}
      * @return the started server
      * @throws Exception if it fails to start
      */
-    static BenchServer start(List<Mount> mounts) throws Exception {
+    static BenchServer start(List<Mount> mounts, Path staticDir) throws Exception {
         String type = container().equals("jetty") ? "io.jwsgi.bench.JettyBenchServer" : "io.jwsgi.bench.TomcatBenchServer";
         // Loaded by name: each execution's classpath holds only its own container's classes.
         BenchServer server = (BenchServer) Class.forName(type).getConstructor().newInstance();
-        server.run(mounts);
+        server.run(mounts, staticDir);
         return server;
     }
 
@@ -54,9 +56,10 @@ interface BenchServer {
      * Starts serving; called once.
      *
      * @param mounts the servlets
+     * @param staticDir the directory the container's default servlet serves, as configured by default, at {@code /}
      * @throws Exception if the container fails to start
      */
-    void run(List<Mount> mounts) throws Exception;
+    void run(List<Mount> mounts, Path staticDir) throws Exception;
 
     /** The port on 127.0.0.1. */
     int port();

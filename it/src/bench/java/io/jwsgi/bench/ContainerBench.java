@@ -1,6 +1,8 @@
 package io.jwsgi.bench;
 
 import io.jwsgi.servlet.JwsgiServlet;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +16,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the container scenarios named by {@code bench.scenarios} ({@code hello,stream,suspend,slow}
+ * Runs the container scenarios named by {@code bench.scenarios} ({@code hello,stream,suspend,slow,file}
  * or {@code blocking}) on the container named by {@code jwsgi.container}, in this JVM pinned to the
  * server core, and appends their results for {@link ReportBench}. Every variant of every scenario
  * is served by the same container at once, under its own path.
@@ -74,9 +76,16 @@ class ContainerBench {
                     new JwsgiServlet(Apps.asyncWait(BlockingBench.WAIT_MILLIS, timer))));
             mounts.add(new BenchServer.Mount("/ref/wait-async", new Servlets.TimedWait(timer, BlockingBench.WAIT_MILLIS)));
         }
+        // The default servlet's directory; the 1 GiB file is kept there across runs (target/, not the results).
+        Path staticDir = Files.createDirectories(Path.of("target", "bench-files").toAbsolutePath());
+        if (scenarios.contains(FileBench.NAME)) {
+            Path file = FileBench.create(staticDir);
+            mounts.add(new BenchServer.Mount(FileBench.JWSGI_PATH, new JwsgiServlet(Apps.file(file))));
+            mounts.add(new BenchServer.Mount(FileBench.ITERATED_PATH, new JwsgiServlet(Apps.fileIterated(file))));
+        }
         String loadAtStart = Cpus.loadAverage();
         long started = System.nanoTime();
-        BenchServer server = BenchServer.start(mounts);
+        BenchServer server = BenchServer.start(mounts, staticDir);
         Bench bench = new Bench(container, server, wrk, Bench.Settings.fromSystem());
         try {
             if (scenarios.contains(HelloBench.NAME)) {
@@ -93,6 +102,9 @@ class ContainerBench {
             }
             if (scenarios.contains(BlockingBench.NAME)) {
                 BlockingBench.run(bench);
+            }
+            if (scenarios.contains(FileBench.NAME)) {
+                FileBench.run(bench);
             }
         } finally {
             bench.closeClient();

@@ -1,6 +1,8 @@
 package io.jwsgi.bench;
 
+import java.nio.file.Path;
 import java.util.List;
+import org.eclipse.jetty.ee10.servlet.DefaultServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -16,7 +18,7 @@ public final class JettyBenchServer implements BenchServer {
     private ServerConnector connector;
 
     @Override
-    public void run(List<Mount> mounts) throws Exception {
+    public void run(List<Mount> mounts, Path staticDir) throws Exception {
         QueuedThreadPool pool = new QueuedThreadPool(200, 8);
         pool.setName("jetty");
         server = new Server(pool);
@@ -29,6 +31,10 @@ public final class JettyBenchServer implements BenchServer {
         connector.setIdleTimeout(IDLE_SECONDS * 1000L);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
+        context.setBaseResourceAsPath(staticDir);
+        ServletHolder files = new ServletHolder("default", DefaultServlet.class);
+        files.setInitParameter("dirAllowed", "false");
+        context.addServlet(files, "/");
         int n = 0;
         for (Mount m : mounts) {
             ServletHolder holder = new ServletHolder("bench-" + (++n), m.servlet());

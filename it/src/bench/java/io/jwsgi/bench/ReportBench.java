@@ -48,6 +48,7 @@ class ReportBench {
         sections.slow();
         sections.blocking();
         sections.jmh();
+        sections.file();
         Path analysis = root.resolve("it/src/bench/analysis.md");
         if (Files.exists(analysis)) {
             md.append("\n").append(Files.readString(analysis, StandardCharsets.UTF_8));
@@ -132,6 +133,7 @@ class ReportBench {
         target(d, "4 slow clients", "threads held in the app, the bridge or the servlet: none", "slow", "JWSGI threads held", "%.0f", v -> v == 0);
         target(d, "5 blocking app", "virtual threads ≥ 0.9 × Little's law", "blocking", "virtual threads", "%.2f×", v -> v >= 0.9);
         target(d, "5 blocking app", "async.sleep ≥ 0.9 × Little's law", "blocking", "async.sleep", "%.2f×", v -> v >= 0.9);
+        target(d, "7 file", "1 GiB file: JWSGI wsgi.file_wrapper ÷ default servlet ≥ 0.9×", "file", "JWSGI / default servlet", "%.2f×", v -> v >= 0.9);
         md.append("\n✅ met (on the median of the rounds), ❌ missed; see each section and the analysis at the end.\n\n");
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.servlets.DefaultServlet;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.util.ServerInfo;
 
@@ -26,7 +27,7 @@ public final class TomcatBenchServer implements BenchServer {
     private Path baseDir;
 
     @Override
-    public void run(List<Mount> mounts) throws Exception {
+    public void run(List<Mount> mounts, Path staticDir) throws Exception {
         baseDir = Files.createTempDirectory("jwsgi-bench-tomcat");
         Files.createDirectories(baseDir.resolve("webapps"));
         tomcat = new Tomcat();
@@ -35,7 +36,10 @@ public final class TomcatBenchServer implements BenchServer {
         noReuse = connector("0");
         tomcat.setConnector(connector);
         tomcat.getService().addConnector(noReuse);
-        Context context = tomcat.addContext("", Files.createDirectories(baseDir.resolve("docs")).toString());
+        Context context = tomcat.addContext("", staticDir.toString());
+        Wrapper files = Tomcat.addServlet(context, "default", new DefaultServlet());
+        files.addInitParameter("listings", "false");
+        context.addServletMapping("/", "default");
         int n = 0;
         for (Mount m : mounts) {
             String name = "bench-" + (++n);
