@@ -11,7 +11,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The legacy {@code write()} callable blocks the application on a slow client, and fails when the response ends. */
+/**
+ * The legacy {@code write()} callable blocks the application on a slow client, and fails when the
+ * response ends. It waits on the bridge's threads ({@code turns=pool}, where an application that
+ * uses it is served from its second request on anyway; on a container thread it cannot wait:
+ * SPEC.md section 7, TurnPlacementIT).
+ */
 class LegacyWriteIT {
 
     private static final byte[] BLOCK = new byte[64 * 1024];
@@ -22,8 +27,8 @@ class LegacyWriteIT {
 
     @RegisterExtension
     static final ContainerExtension server = new ContainerExtension(new Deployment()
-            .servlet("", "/*", servlet)
-            .servlet("", "/timed/*", timed, "async-timeout", "300"));
+            .servlet("", "/*", servlet, "turns", "pool")
+            .servlet("", "/timed/*", timed, "async-timeout", "300", "turns", "pool"));
 
     /** Writes blocks with write() from inside the body until write() fails; keeps what it failed with. */
     private static final class EndlessWriter {

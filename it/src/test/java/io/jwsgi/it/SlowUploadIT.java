@@ -30,6 +30,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the bridge's threads ({@code pool-size}), blocked for as long as the upload takes. The
  * container's threads stay free, but with as many slow uploads as the bridge has threads, a
  * request arriving meanwhile is taken in by the container and then waits until an upload ends.
+ * That is shown with {@code turns=pool}: by default ({@code turns=container}) a request without a
+ * body starts on the container's thread and is answered at once (TurnPlacementIT).
  */
 class SlowUploadIT {
 
@@ -68,7 +70,7 @@ class SlowUploadIT {
             .maxThreads(24)
             .servlet("", "/buffer/*", new JwsgiServlet(buffered), "input", "buffer", "pool-size", "4",
                     "buffer-memory", "64", "buffer-dir", spillDir.toString())
-            .servlet("", "/stream/*", streamServlet, "pool-size", Integer.toString(STREAM_THREADS)));
+            .servlet("", "/stream/*", streamServlet, "pool-size", Integer.toString(STREAM_THREADS), "turns", "pool"));
 
     private static Path createSpillDir() {
         try {

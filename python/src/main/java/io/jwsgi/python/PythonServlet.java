@@ -33,7 +33,8 @@ import java.util.Map;
  *       {@code sys.path}; default {@code WEB-INF/python}. The WAR must be unpacked (Tomcat's
  *       {@code unpackWARs} and Jetty's {@code extractWAR}, both on by default).</li>
  *   <li>Every init-param of {@link JwsgiServlet} ({@code async-timeout}, {@code pool-size}, ...)
- *       except {@code application}.</li>
+ *       except {@code application}; {@code turns} defaults to {@code pool} here (see
+ *       {@link #getInitParameter}).</li>
  * </ul>
  */
 public class PythonServlet extends JwsgiServlet {
@@ -82,6 +83,17 @@ public class PythonServlet extends JwsgiServlet {
             loaded.close();
             throw e;
         }
+    }
+
+    /**
+     * The init-params, with {@code turns} defaulting to {@code pool}: Python runs on the bridge's
+     * threads only, since Truffle leaves a thread-local on every thread that enters GraalPy, which
+     * on a container's thread would pin the web application's class loader after undeploy.
+     */
+    @Override
+    public String getInitParameter(String name) {
+        String value = super.getInitParameter(name);
+        return value == null && "turns".equals(name) ? "pool" : value;
     }
 
     /** The application, set at {@link #init()}; the servlet is given it before init-params can be read. */
