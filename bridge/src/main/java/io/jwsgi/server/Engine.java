@@ -47,6 +47,7 @@ public final class Engine implements AutoCloseable {
     /** Runs {@link #deadline}s: apart from {@link #timer}, so that {@link #idleChecksPending} counts idle checks only. */
     private final ScheduledThreadPoolExecutor watchdog;
     private final long idleTimeoutNanos;
+    private final boolean nonBlocking;
     private final Set<Pump> live = ConcurrentHashMap.newKeySet();
     /** The threads the engine started that may still run; {@link #shutdown} joins them. */
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -63,6 +64,7 @@ public final class Engine implements AutoCloseable {
 
     private Engine(Builder b) {
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(b.idleTimeoutMillis);
+        this.nonBlocking = b.nonBlocking;
         this.name = b.name;
         if (b.executor != null) {
             this.executor = b.executor;
@@ -208,6 +210,11 @@ public final class Engine implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             return null;
         }
+    }
+
+    /** Whether the applications promise never to block ({@link Builder#nonBlocking}). */
+    boolean nonBlocking() {
+        return nonBlocking;
     }
 
     /** Whether {@code cause} is the ending {@link #shutdown} gave: logged once by the engine, not per response. */
@@ -358,6 +365,7 @@ public final class Engine implements AutoCloseable {
         private int poolSize = 200;
         private long idleTimeoutMillis;
         private Executor executor;
+        private boolean nonBlocking;
 
         private Builder() {
         }
@@ -395,6 +403,21 @@ public final class Engine implements AutoCloseable {
         /** Runs turns on this executor instead of the engine's own threads (tests use a queue). */
         public Builder executor(Executor value) {
             this.executor = value;
+            return this;
+        }
+
+        /**
+         * Declares that the applications never block: {@code call}, {@code hasNext}, {@code next}
+         * and {@code close} return promptly (the servlet's {@code non-blocking=true}). Pulling the
+         * next chunk then cannot delay one already written, so the chunks of one turn are written
+         * back to back and flushed once, where the turn ends: before the application sleeps, before
+         * the turn gives its thread up, before the response ends; when the output says not ready,
+         * right after the next write, once the output is ready again. Default {@code false}: each
+         * chunk is flushed before the next is pulled. Where turns run is not affected
+         * ({@link Engine#runInline} is the caller's choice).
+         */
+        public Builder nonBlocking(boolean value) {
+            this.nonBlocking = value;
             return this;
         }
 

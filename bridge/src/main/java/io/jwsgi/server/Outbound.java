@@ -6,21 +6,35 @@ import java.util.logging.Logger;
 
 /**
  * The bytes between the application and the channel: at most one chunk waiting to be written, a
- * flush owed after it, the head that must precede both, and the {@code Content-Length} cap.
- * Confined to the thread running the pump; the pump owns all concurrency.
+ * flush owed after the chunks written, the head that must precede both, and the
+ * {@code Content-Length} cap. Confined to the thread running the pump; the pump owns all concurrency.
+ *
+ * <p>By default the flush goes out after every chunk, before the next one is pulled (PEP 3333's
+ * no-delay rule). With {@code batch} (an application that never blocks, whose next chunk comes at
+ * once) the chunks of one turn are written back to back and the flush waits for the end of the
+ * turn ({@link #mustSend}, {@link #flushNow}), or for the next write once the output said not
+ * ready with bytes unflushed: no chunk waits for a later turn.
  */
 final class Outbound {
 
     private static final Logger LOG = Logger.getLogger(Pump.class.getName());
 
     private final ResponseHead head;
+    private final boolean batch;
     private byte[] chunk;
     private boolean flushOwed;
+    /** The output said not ready while a flush was owed: that flush is due as soon as it can go. */
+    private boolean stalled;
     private long sent;
     private long accepted;
 
-    Outbound(ResponseHead head) {
+    /**
+     * @param head the response's head, sent before the first byte
+     * @param batch whether the flush owed may wait for the end of the turn
+     */
+    Outbound(ResponseHead head, boolean batch) {
         this.head = head;
+        this.batch = batch;
     }
 
     /** Takes a non-empty chunk, cut to what {@code Content-Length} still allows. */
@@ -38,6 +52,22 @@ final class Outbound {
 
     boolean hasPending() {
         return chunk != null || flushOwed;
+    }
+
+    /**
+     * Whether something must be sent before the next chunk is pulled: the chunk taken, or the
+     * flush owed. That flush is due at once by default; with {@code batch}, only when the turn
+     * ends after this step or the output said not ready since the last flush.
+     *
+     * @param turnEnds whether the pump stops pulling after this step (the application sleeps, the body is over)
+     */
+    boolean mustSend(boolean turnEnds) {
+        return chunk != null || flushOwed && (!batch || turnEnds || stalled);
+    }
+
+    /** Whether bytes were written since the last flush. */
+    boolean flushOwed() {
+        return flushOwed;
     }
 
     /** Whether the declared {@code Content-Length} is reached: no more chunks may be pulled. */
@@ -66,11 +96,27 @@ final class Outbound {
      * @throws ClientGone if the write or flush failed
      */
     boolean drain(Channel channel) throws ClientGone {
+        return issue(channel, chunk != null);
+    }
+
+    /**
+     * Issues the flush owed, if any, if the channel is ready; a chunk taken stays for the next
+     * turn. For a turn that ends while the application could go on (it yields its thread).
+     *
+     * @return {@code false} if the channel was not ready (the flush then follows the next write)
+     * @throws ClientGone if the flush failed
+     */
+    boolean flushNow(Channel channel) throws ClientGone {
+        return !flushOwed || issue(channel, false);
+    }
+
+    private boolean issue(Channel channel, boolean write) throws ClientGone {
         if (!channel.isReady()) {
+            stalled = flushOwed;
             return false;
         }
         try {
-            if (chunk != null) {
+            if (write) {
                 sendHead(channel);
                 byte[] data = chunk;
                 chunk = null;
@@ -79,6 +125,7 @@ final class Outbound {
                 sent += data.length;
             } else {
                 flushOwed = false;
+                stalled = false;
                 channel.flush();
             }
         } catch (java.io.IOException e) {
@@ -98,6 +145,7 @@ final class Outbound {
     void discard() {
         chunk = null;
         flushOwed = false;
+        stalled = false;
         accepted = sent;
     }
 }

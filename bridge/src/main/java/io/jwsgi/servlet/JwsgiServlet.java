@@ -174,7 +174,7 @@ public class JwsgiServlet extends HttpServlet {
         bufferInput = params.bufferInput;
         try {
             engine = Engine.builder().name("jwsgi-" + getServletName()).threads(params.threads).poolSize(params.poolSize)
-                    .idleTimeoutMillis(params.asyncTimeoutMillis).build();
+                    .nonBlocking(nonBlocking).idleTimeoutMillis(params.asyncTimeoutMillis).build();
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage(), e);
             return;
