@@ -68,6 +68,19 @@ class RecordingChannel implements Channel {
         return body.toString(StandardCharsets.UTF_8);
     }
 
+    /** Whether a chunk was written since the last flush. */
+    synchronized boolean unflushed() {
+        for (int i = events.size() - 1; i >= 0; i--) {
+            if (events.get(i).equals("flush")) {
+                return false;
+            }
+            if (events.get(i).startsWith("write ")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     synchronized int endings() {
         return completions + aborts;
     }

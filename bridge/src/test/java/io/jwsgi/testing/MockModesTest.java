@@ -113,4 +113,35 @@ class MockModesTest {
         assertThat(exchange.isSleeping()).isTrue();
         assertThat(exchange.wake().awaitDone().textChunks()).containsExactly("a", "b");
     }
+
+    @Test // #15
+    void nonBlockingPullsTheNextChunkBeforeTheFlush() {
+        // given a client that takes writes at once but is slow at the flush
+        MockExchange exchange = MockContainer.of(three).nonBlocking().get("/").slowFlush().start();
+
+        // then the second chunk was pulled right after the first was written, without waiting for a flush
+        assertThat(exchange.isAwaitingClient()).isTrue();
+        assertThat(body.get().pulls).as("pulled before any flush (1 by default)").hasValue(2);
+
+        // when the client takes the rest, and the response arrives whole
+        assertThat(exchange.clientReady().awaitDone().textChunks()).containsExactly("c0", "c1", "c2");
+    }
+
+    @Test // #15
+    void nonBlockingFlushesWhatItWroteBeforeTheApplicationSleeps() {
+        // given a client slow at the flush, and an application that writes, sleeps, then writes again
+        Apps.Script app = new Apps.Script("a", Apps.SLEEP, "b");
+        MockExchange exchange = MockContainer.of(app).nonBlocking().get("/").slowFlush().start();
+
+        // then the response waits for that flush before it sleeps: "a" does not wait for the wake
+        assertThat(exchange.isAwaitingClient()).as("the flush before the sleep waits for the client").isTrue();
+        assertThat(exchange.isSleeping()).isFalse();
+
+        // when the client takes it
+        exchange.clientTakes(1);
+
+        // then the application sleeps, and a wake brings the rest
+        assertThat(exchange.isSleeping()).isTrue();
+        assertThat(exchange.wake().clientReady().awaitDone().textChunks()).containsExactly("a", "b");
+    }
 }

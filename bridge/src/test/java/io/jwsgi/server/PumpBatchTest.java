@@ -1,0 +1,211 @@
+package io.jwsgi.server;
+
+import static io.jwsgi.server.TestApps.TEXT;
+import static io.jwsgi.server.TestApps.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jwsgi.Application;
+import io.jwsgi.Environ;
+import io.jwsgi.server.TestApps.Body;
+import io.jwsgi.server.TestApps.Fixed;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Engine.Builder#nonBlocking}: the chunks of one turn go out back to back under one flush,
+ * and that flush is never left for a later turn: it precedes every sleep, every yield and the end
+ * of the response, and follows the next write once the output said not ready. Turns queue up and
+ * the test runs them, so each sequence of channel calls below is exact.
+ */
+class PumpBatchTest {
+
+    private final Deque<Runnable> turns = new ArrayDeque<>();
+    private final Engine batching = Engine.builder().executor(turns::add).nonBlocking(true).build();
+    private final Engine byDefault = Engine.builder().executor(turns::add).build();
+    private final RecordingChannel channel = new RecordingChannel();
+
+    @AfterEach
+    void stop() {
+        batching.shutdown(Duration.ZERO);
+        byDefault.shutdown(Duration.ZERO);
+    }
+
+    private Pump open(Engine engine, Application app) {
+        Map<String, Object> environ = new HashMap<>();
+        environ.put(Environ.REQUEST_METHOD, "GET");
+        Pump pump = engine.open(app, environ, channel, "GET /batch");
+        pump.onWritePossible();
+        return pump;
+    }
+
+    private int runTurns() {
+        int ran = 0;
+        for (Runnable turn; (turn = turns.poll()) != null; ran++) {
+            turn.run();
+        }
+        return ran;
+    }
+
+    private long flushes() {
+        return channel.events.stream().filter("flush"::equals).count();
+    }
+
+    /** Chunks "a", "", "b", "c": the empty one writes nothing. */
+    private static Fixed abc() {
+        return new Fixed(new Body(4, i -> bytes(new String[] {"a", "", "b", "c"}[i])), TEXT);
+    }
+
+    @Test
+    void aTurnWritesItsChunksBackToBackAndFlushesOnceBeforeTheEnd() {
+        // when a non-blocking application's short body runs in one turn, the output ready throughout
+        Fixed app = abc();
+        Pump pump = open(batching, app);
+        runTurns();
+
+        // then
+        assertThat(channel.events).as("one flush for the turn, before the exchange is completed")
+                .containsExactly("head 200", "write a", "write b", "write c", "flush", "complete");
+        assertThat(app.body.closes).hasValue(1);
+        assertThat(pump.isDone()).isTrue();
+    }
+
+    @Test
+    void byDefaultEveryChunkIsFlushedBeforeTheNextIsPulled() {
+        // when the same body runs with an engine whose applications may block
+        open(byDefault, abc());
+        runTurns();
+
+        // then nothing changed: a flush after each chunk
+        assertThat(channel.events)
+                .containsExactly("head 200", "write a", "flush", "write b", "flush", "write c", "flush", "complete");
+    }
+
+    @Test
+    void aLongStreamIsFlushedOncePerTurnBeforeEachTurnGivesItsThreadUp() {
+        // given a stream longer than one turn's budget
+        Fixed app = new Fixed(new Body(100, i -> bytes("x")), TEXT);
+        open(batching, app);
+
+        // when one turn runs and gives its thread up
+        turns.poll().run();
+
+        // then it wrote several chunks, and flushed them before leaving
+        List<String> firstTurn = List.copyOf(channel.events);
+        assertThat(firstTurn.stream().filter("write x"::equals).count()).as("chunks written in the first turn")
+                .isGreaterThan(1).isLessThan(100);
+        assertThat(firstTurn).as("the yielded turn's last call").endsWith("flush");
+        assertThat(flushes()).isEqualTo(1);
+
+        // when the other turns run
+        int more = runTurns();
+
+        // then every turn flushed exactly once, and the whole body went out
+        assertThat(channel.chunks).hasSize(100);
+        assertThat(flushes()).as("one flush per turn (%d turns)", 1 + more).isEqualTo(1 + more);
+        assertThat(channel.events).endsWith("flush", "complete");
+    }
+
+    @Test
+    void whatATurnWroteIsFlushedBeforeTheApplicationSleeps() {
+        // given an application that yields two chunks, then sleeps, then yields a third
+        Fixed app = Fixed.scripted(4, (self, i) -> {
+            if (i == 2) {
+                self.sleep();
+                return new byte[0];
+            }
+            return bytes("c" + i);
+        });
+
+        // when it runs until it sleeps
+        Pump pump = open(batching, app);
+        runTurns();
+
+        // then the chunks before the sleep were flushed: the client has them while nothing wakes the app
+        assertThat(pump.state()).isEqualTo(Pump.State.SLEEPING);
+        assertThat(channel.events).containsExactly("head 200", "write c0", "write c1", "flush");
+
+        // when it is woken
+        app.wake();
+        runTurns();
+
+        // then
+        assertThat(channel.events).endsWith("flush", "write c3", "flush", "complete");
+    }
+
+    @Test
+    void aFlushTheOutputCannotTakeBeforeASleepWaitsForTheOutputNotForTheWake() {
+        // given an application that yields a chunk, then sleeps; the output is not ready when the flush is due
+        Fixed app = Fixed.scripted(3, (self, i) -> {
+            if (i == 1) {
+                channel.ready = false;
+                self.sleep();
+                return new byte[0];
+            }
+            return bytes("c" + i);
+        });
+        Pump pump = open(batching, app);
+        runTurns();
+        assertThat(pump.state()).as("waiting for the output, not asleep yet").isEqualTo(Pump.State.AWAITING_READY);
+        assertThat(channel.events).containsExactly("head 200", "write c0");
+
+        // when the output is ready again
+        channel.ready = true;
+        pump.onWritePossible();
+        runTurns();
+
+        // then the flush went out first, and only then did the response sleep
+        assertThat(pump.state()).isEqualTo(Pump.State.SLEEPING);
+        assertThat(channel.events).containsExactly("head 200", "write c0", "flush");
+    }
+
+    @Test
+    void afterTheOutputSaidNotReadyTheNextChunkIsFlushedAtOnce() {
+        // given an output that says not ready at the second chunk's write, with the first not flushed yet
+        Fixed app = Fixed.scripted(4, (self, i) -> {
+            if (i == 1) {
+                channel.ready = false;
+            }
+            return bytes("c" + i);
+        });
+        Pump pump = open(batching, app);
+        runTurns();
+        assertThat(pump.state()).isEqualTo(Pump.State.AWAITING_READY);
+
+        // when it is ready again
+        channel.ready = true;
+        pump.onWritePossible();
+        runTurns();
+
+        // then the chunk that waited went out with a flush of its own, the rest under the turn's flush
+        assertThat(channel.events).containsExactly("head 200", "write c0", "write c1", "flush", "write c2", "write c3",
+                "flush", "complete");
+    }
+
+    @Test
+    void aFlushThatFailsMeansTheClientLeft() {
+        // given a client gone by the time the turn's flush is due (after an empty last chunk)
+        Fixed app = new Fixed(new Body(2, i -> {
+            if (i == 1) {
+                channel.failWrites = new IOException("connection reset");
+                return new byte[0];
+            }
+            return bytes("c0");
+        }), TEXT);
+
+        // when the turn's flush fails
+        Pump pump = open(batching, app);
+        runTurns();
+
+        // then the exchange is released as after any failed write, and the body closed once
+        assertThat(channel.events).containsExactly("head 200", "write c0", "complete");
+        assertThat(app.body.closes).hasValue(1);
+        assertThat(pump.isDone()).isTrue();
+    }
+}
