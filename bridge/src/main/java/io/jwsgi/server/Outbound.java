@@ -12,8 +12,11 @@ import java.util.logging.Logger;
  * <p>By default the flush goes out after every chunk, before the next one is pulled (PEP 3333's
  * no-delay rule). With {@code batch} (an application that never blocks, whose next chunk comes at
  * once) the chunks of one turn are written back to back and the flush waits for the end of the
- * turn ({@link #mustSend}, {@link #flushNow}), or for the next write once the output said not
- * ready with bytes unflushed: no chunk waits for a later turn.
+ * turn ({@link #mustSend}, {@link #flushNow}): no chunk waits for a later turn. Two flushes go at
+ * once even then: the one after the write that carried the head, so that the response is
+ * committed before the application can fail (the Servlet API can cut only a committed response;
+ * one that is not would end as the container's error page), and the one after the next write
+ * once the output said not ready with bytes unflushed.
  */
 final class Outbound {
 
@@ -23,8 +26,8 @@ final class Outbound {
     private final boolean batch;
     private byte[] chunk;
     private boolean flushOwed;
-    /** The output said not ready while a flush was owed: that flush is due as soon as it can go. */
-    private boolean stalled;
+    /** The flush owed goes before the next pull: the last write carried the head, or the output said not ready since. */
+    private boolean flushDue;
     private long sent;
     private long accepted;
 
@@ -57,12 +60,13 @@ final class Outbound {
     /**
      * Whether something must be sent before the next chunk is pulled: the chunk taken, or the
      * flush owed. That flush is due at once by default; with {@code batch}, only when the turn
-     * ends after this step or the output said not ready since the last flush.
+     * ends after this step, after the head's write, or once the output said not ready since the
+     * last flush.
      *
      * @param turnEnds whether the pump stops pulling after this step (the application sleeps, the body is over)
      */
     boolean mustSend(boolean turnEnds) {
-        return chunk != null || flushOwed && (!batch || turnEnds || stalled);
+        return chunk != null || flushOwed && (!batch || turnEnds || flushDue);
     }
 
     /** Whether bytes were written since the last flush. */
@@ -112,11 +116,12 @@ final class Outbound {
 
     private boolean issue(Channel channel, boolean write) throws ClientGone {
         if (!channel.isReady()) {
-            stalled = flushOwed;
+            flushDue = flushOwed;
             return false;
         }
         try {
             if (write) {
+                flushDue |= !head.sent();
                 sendHead(channel);
                 byte[] data = chunk;
                 chunk = null;
@@ -125,7 +130,7 @@ final class Outbound {
                 sent += data.length;
             } else {
                 flushOwed = false;
-                stalled = false;
+                flushDue = false;
                 channel.flush();
             }
         } catch (java.io.IOException e) {
@@ -145,7 +150,7 @@ final class Outbound {
     void discard() {
         chunk = null;
         flushOwed = false;
-        stalled = false;
+        flushDue = false;
         accepted = sent;
     }
 }

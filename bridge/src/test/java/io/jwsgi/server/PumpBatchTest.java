@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link Engine.Builder#nonBlocking}: the chunks of one turn go out back to back under one flush,
  * and that flush is never left for a later turn: it precedes every sleep, every yield and the end
- * of the response, and follows the next write once the output said not ready. Turns queue up and
- * the test runs them, so each sequence of channel calls below is exact.
+ * of the response, and follows the next write once the output said not ready. The first chunk,
+ * which carries the head, is flushed at once: the response is committed before the application
+ * can fail. Turns queue up and the test runs them, so each sequence of channel calls below is exact.
  */
 class PumpBatchTest {
 
@@ -57,21 +58,21 @@ class PumpBatchTest {
         return channel.events.stream().filter("flush"::equals).count();
     }
 
-    /** Chunks "a", "", "b", "c": the empty one writes nothing. */
-    private static Fixed abc() {
-        return new Fixed(new Body(4, i -> bytes(new String[] {"a", "", "b", "c"}[i])), TEXT);
+    /** Chunks "a", "", "b", "c", "d": the empty one writes nothing. */
+    private static Fixed abcd() {
+        return new Fixed(new Body(5, i -> bytes(new String[] {"a", "", "b", "c", "d"}[i])), TEXT);
     }
 
     @Test
     void aTurnWritesItsChunksBackToBackAndFlushesOnceBeforeTheEnd() {
         // when a non-blocking application's short body runs in one turn, the output ready throughout
-        Fixed app = abc();
+        Fixed app = abcd();
         Pump pump = open(batching, app);
         runTurns();
 
-        // then
-        assertThat(channel.events).as("one flush for the turn, before the exchange is completed")
-                .containsExactly("head 200", "write a", "write b", "write c", "flush", "complete");
+        // then the head's chunk is flushed at once, the rest share the turn's flush before the end
+        assertThat(channel.events).containsExactly("head 200", "write a", "flush", "write b", "write c", "write d",
+                "flush", "complete");
         assertThat(app.body.closes).hasValue(1);
         assertThat(pump.isDone()).isTrue();
     }
@@ -79,12 +80,12 @@ class PumpBatchTest {
     @Test
     void byDefaultEveryChunkIsFlushedBeforeTheNextIsPulled() {
         // when the same body runs with an engine whose applications may block
-        open(byDefault, abc());
+        open(byDefault, abcd());
         runTurns();
 
         // then nothing changed: a flush after each chunk
-        assertThat(channel.events)
-                .containsExactly("head 200", "write a", "flush", "write b", "flush", "write c", "flush", "complete");
+        assertThat(channel.events).containsExactly("head 200", "write a", "flush", "write b", "flush", "write c", "flush",
+                "write d", "flush", "complete");
     }
 
     @Test
@@ -96,27 +97,27 @@ class PumpBatchTest {
         // when one turn runs and gives its thread up
         turns.poll().run();
 
-        // then it wrote several chunks, and flushed them before leaving
+        // then it wrote several chunks after the first, and flushed them once, before leaving
         List<String> firstTurn = List.copyOf(channel.events);
         assertThat(firstTurn.stream().filter("write x"::equals).count()).as("chunks written in the first turn")
-                .isGreaterThan(1).isLessThan(100);
+                .isGreaterThan(2).isLessThan(100);
         assertThat(firstTurn).as("the yielded turn's last call").endsWith("flush");
-        assertThat(flushes()).isEqualTo(1);
+        assertThat(flushes()).as("the head's flush and the turn's").isEqualTo(2);
 
         // when the other turns run
         int more = runTurns();
 
-        // then every turn flushed exactly once, and the whole body went out
+        // then every later turn flushed exactly once, and the whole body went out
         assertThat(channel.chunks).hasSize(100);
-        assertThat(flushes()).as("one flush per turn (%d turns)", 1 + more).isEqualTo(1 + more);
+        assertThat(flushes()).as("one flush per turn (%d more turns)", more).isEqualTo(2 + more);
         assertThat(channel.events).endsWith("flush", "complete");
     }
 
     @Test
     void whatATurnWroteIsFlushedBeforeTheApplicationSleeps() {
-        // given an application that yields two chunks, then sleeps, then yields a third
-        Fixed app = Fixed.scripted(4, (self, i) -> {
-            if (i == 2) {
+        // given an application that yields three chunks, then sleeps, then yields a fourth
+        Fixed app = Fixed.scripted(5, (self, i) -> {
+            if (i == 3) {
                 self.sleep();
                 return new byte[0];
             }
@@ -129,21 +130,21 @@ class PumpBatchTest {
 
         // then the chunks before the sleep were flushed: the client has them while nothing wakes the app
         assertThat(pump.state()).isEqualTo(Pump.State.SLEEPING);
-        assertThat(channel.events).containsExactly("head 200", "write c0", "write c1", "flush");
+        assertThat(channel.events).containsExactly("head 200", "write c0", "flush", "write c1", "write c2", "flush");
 
         // when it is woken
         app.wake();
         runTurns();
 
         // then
-        assertThat(channel.events).endsWith("flush", "write c3", "flush", "complete");
+        assertThat(channel.events).endsWith("flush", "write c4", "flush", "complete");
     }
 
     @Test
     void aFlushTheOutputCannotTakeBeforeASleepWaitsForTheOutputNotForTheWake() {
-        // given an application that yields a chunk, then sleeps; the output is not ready when the flush is due
-        Fixed app = Fixed.scripted(3, (self, i) -> {
-            if (i == 1) {
+        // given an application that yields two chunks, then sleeps; the output is not ready when the flush is due
+        Fixed app = Fixed.scripted(4, (self, i) -> {
+            if (i == 2) {
                 channel.ready = false;
                 self.sleep();
                 return new byte[0];
@@ -153,7 +154,7 @@ class PumpBatchTest {
         Pump pump = open(batching, app);
         runTurns();
         assertThat(pump.state()).as("waiting for the output, not asleep yet").isEqualTo(Pump.State.AWAITING_READY);
-        assertThat(channel.events).containsExactly("head 200", "write c0");
+        assertThat(channel.events).containsExactly("head 200", "write c0", "flush", "write c1");
 
         // when the output is ready again
         channel.ready = true;
@@ -162,14 +163,14 @@ class PumpBatchTest {
 
         // then the flush went out first, and only then did the response sleep
         assertThat(pump.state()).isEqualTo(Pump.State.SLEEPING);
-        assertThat(channel.events).containsExactly("head 200", "write c0", "flush");
+        assertThat(channel.events).containsExactly("head 200", "write c0", "flush", "write c1", "flush");
     }
 
     @Test
     void afterTheOutputSaidNotReadyTheNextChunkIsFlushedAtOnce() {
-        // given an output that says not ready at the second chunk's write, with the first not flushed yet
-        Fixed app = Fixed.scripted(4, (self, i) -> {
-            if (i == 1) {
+        // given an output that says not ready at the third chunk's write, with the second not flushed yet
+        Fixed app = Fixed.scripted(5, (self, i) -> {
+            if (i == 2) {
                 channel.ready = false;
             }
             return bytes("c" + i);
@@ -184,19 +185,19 @@ class PumpBatchTest {
         runTurns();
 
         // then the chunk that waited went out with a flush of its own, the rest under the turn's flush
-        assertThat(channel.events).containsExactly("head 200", "write c0", "write c1", "flush", "write c2", "write c3",
-                "flush", "complete");
+        assertThat(channel.events).containsExactly("head 200", "write c0", "flush", "write c1", "write c2", "flush",
+                "write c3", "write c4", "flush", "complete");
     }
 
     @Test
     void aFlushThatFailsMeansTheClientLeft() {
         // given a client gone by the time the turn's flush is due (after an empty last chunk)
-        Fixed app = new Fixed(new Body(2, i -> {
-            if (i == 1) {
+        Fixed app = new Fixed(new Body(3, i -> {
+            if (i == 2) {
                 channel.failWrites = new IOException("connection reset");
                 return new byte[0];
             }
-            return bytes("c0");
+            return bytes("c" + i);
         }), TEXT);
 
         // when the turn's flush fails
@@ -204,8 +205,28 @@ class PumpBatchTest {
         runTurns();
 
         // then the exchange is released as after any failed write, and the body closed once
-        assertThat(channel.events).containsExactly("head 200", "write c0", "complete");
+        assertThat(channel.events).containsExactly("head 200", "write c0", "flush", "write c1", "complete");
         assertThat(app.body.closes).hasValue(1);
         assertThat(pump.isDone()).isTrue();
+    }
+
+    @Test
+    void anApplicationFailingAfterItsFirstChunkFindsTheResponseCommitted() {
+        // given an application that fails right after its first chunk
+        Fixed app = new Fixed(new Body(2, i -> {
+            if (i == 1) {
+                throw new IllegalStateException("the application failed");
+            }
+            return bytes("c0");
+        }), TEXT);
+
+        // when it runs
+        open(batching, app);
+        runTurns();
+
+        // then the head went out flushed before the failure, so the container cuts a committed
+        // response (an uncommitted one would end as its own error page, a whole response)
+        assertThat(channel.events).containsExactly("head 200", "write c0", "flush", "abort");
+        assertThat(app.body.closes).hasValue(1);
     }
 }
