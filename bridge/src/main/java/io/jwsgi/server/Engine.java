@@ -412,11 +412,11 @@ public final class Engine implements AutoCloseable {
          * next chunk then cannot delay one already written, so the chunks of one turn are written
          * back to back and flushed once, where the turn ends: before the application sleeps, before
          * the turn gives its thread up, before the response ends; when the output says not ready,
-         * right after the next write, once the output is ready again. The first chunk, which
-         * carries the head, is flushed at once: a response the application fails later must be
-         * committed, or the container could not cut it. Default {@code false}: each
-         * chunk is flushed before the next is pulled. Where turns run is not affected
-         * ({@link Engine#runInline} is the caller's choice).
+         * first thing once it is ready again. A flush also goes before a write that would overflow
+         * the container's buffer ({@link Channel#bufferSize()}), and right after the first chunk,
+         * which carries the head: a response the application fails later must be committed, or the
+         * container could not cut it. Default {@code false}: each chunk is flushed before the next
+         * is pulled. Where turns run is not affected ({@link Engine#runInline} is the caller's choice).
          */
         public Builder nonBlocking(boolean value) {
             this.nonBlocking = value;

@@ -118,7 +118,7 @@ public final class Pump {
         this.channel = channel;
         this.name = name;
         this.head = new ResponseHead(this::write);
-        this.out = new Outbound(head, engine.nonBlocking());
+        this.out = new Outbound(head, engine.nonBlocking() ? channel.bufferSize() : 0);
     }
 
     static Pump create(Engine engine, Application app, Map<String, Object> environ, Channel channel, String name) {

@@ -67,7 +67,8 @@ import java.util.logging.Logger;
  *       saving a hand-off to the bridge's threads; turns asked for elsewhere ({@code async.wake},
  *       a long stream letting other responses have the thread, an ending) still run on the
  *       bridge's threads. The chunks of one turn are written back to back and flushed once,
- *       where the turn ends (before a sleep, a hand-off or the response's end). What would block
+ *       where the turn ends (before a sleep, a hand-off or the response's end) or before the
+ *       response's buffer would overflow. What would block
  *       is refused: the legacy {@code write} callable throws
  *       {@link IllegalStateException} (return the bytes in the iterable), and {@code input}
  *       defaults to {@code buffer}, {@code input=stream} being an error.</li>

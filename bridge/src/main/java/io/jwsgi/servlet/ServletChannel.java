@@ -82,6 +82,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final ServletOutputStream out;
+    private final int bufferSize;
     private final ContainerCalls calls;
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
     private Pump pump;
@@ -100,6 +101,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         this.request = request;
         this.response = response;
         this.out = response.getOutputStream();
+        this.bufferSize = response.getBufferSize();
         this.calls = new ContainerCalls(async.getClass().getClassLoader());
     }
 
@@ -148,6 +150,17 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     State state() {
         return state.get();
+    }
+
+    /**
+     * The response's buffer size, read when the exchange began. Tomcat: a write that overflows
+     * its buffer goes to the socket without a flush, and what the socket does not take at once
+     * leaves {@code isReady()} false until its poller wrote it (a dispatch per buffer), so a batch
+     * of writes stays within it.
+     */
+    @Override
+    public int bufferSize() {
+        return bufferSize;
     }
 
     @Override

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link Engine.Builder#nonBlocking}: the chunks of one turn go out back to back under one flush,
  * and that flush is never left for a later turn: it precedes every sleep, every yield and the end
- * of the response, and follows the next write once the output said not ready. The first chunk,
+ * of the response, goes first once the output said not ready, and before the container's buffer
+ * would overflow. The first chunk,
  * which carries the head, is flushed at once: the response is committed before the application
  * can fail. Turns queue up and the test runs them, so each sequence of channel calls below is exact.
  */
@@ -167,7 +168,7 @@ class PumpBatchTest {
     }
 
     @Test
-    void afterTheOutputSaidNotReadyTheNextChunkIsFlushedAtOnce() {
+    void afterTheOutputSaidNotReadyTheFlushGoesFirst() {
         // given an output that says not ready at the third chunk's write, with the second not flushed yet
         Fixed app = Fixed.scripted(5, (self, i) -> {
             if (i == 2) {
@@ -184,9 +185,24 @@ class PumpBatchTest {
         pump.onWritePossible();
         runTurns();
 
-        // then the chunk that waited went out with a flush of its own, the rest under the turn's flush
-        assertThat(channel.events).containsExactly("head 200", "write c0", "flush", "write c1", "write c2", "flush",
+        // then what was written before went out first, the rest under the turn's flush
+        assertThat(channel.events).containsExactly("head 200", "write c0", "flush", "write c1", "flush", "write c2",
                 "write c3", "write c4", "flush", "complete");
+    }
+
+    @Test
+    void aBatchIsFlushedBeforeItWouldOverflowTheContainersBuffer() {
+        // given a container buffer of 10 bytes, and chunks of 4
+        channel.buffer = 10;
+        Fixed app = new Fixed(new Body(6, i -> bytes("ccc" + i)), TEXT);
+
+        // when they run in one turn
+        open(batching, app);
+        runTurns();
+
+        // then no more than two chunks (8 bytes) wait for a flush: a third would overflow the buffer
+        assertThat(channel.events).containsExactly("head 200", "write ccc0", "flush", "write ccc1", "write ccc2",
+                "flush", "write ccc3", "write ccc4", "flush", "write ccc5", "flush", "complete");
     }
 
     @Test

@@ -43,17 +43,20 @@ class PumpPropertiesTest {
         WAKE_WHILE_RUNNING, WRITE_POSSIBLE_WHILE_RUNNING, CLIENT_GONE_WHILE_RUNNING, TIMEOUT_WHILE_RUNNING
     }
 
-    /** Up to 60 events, a body of up to 8 chunks (see {@link Scripted} for the chunk kinds), either engine mode. */
-    record Case(List<Event> events, List<Integer> script, boolean nonBlocking) {
+    /**
+     * Up to 60 events, a body of up to 8 chunks (see {@link Scripted} for the chunk kinds), either
+     * engine mode, and a container buffer unbounded or of 5 bytes (two chunks).
+     */
+    record Case(List<Event> events, List<Integer> script, boolean nonBlocking, int buffer) {
         static Case generate(SplittableRandom r) {
             return new Case(Gen.list(r, 60, e -> Gen.pick(e, Event.values())),
-                    Gen.list(r, 8, s -> Gen.between(s, 0, 3)), r.nextBoolean());
+                    Gen.list(r, 8, s -> Gen.between(s, 0, 3)), r.nextBoolean(), r.nextBoolean() ? 5 : Integer.MAX_VALUE);
         }
 
         List<Case> smaller() {
             return Stream.concat(
-                    Property.smallerLists(events).stream().map(e -> new Case(e, script, nonBlocking)),
-                    Property.smallerLists(script).stream().map(s -> new Case(events, s, nonBlocking))).toList();
+                    Property.smallerLists(events).stream().map(e -> new Case(e, script, nonBlocking, buffer)),
+                    Property.smallerLists(script).stream().map(s -> new Case(events, s, nonBlocking, buffer))).toList();
         }
     }
 
@@ -79,14 +82,15 @@ class PumpPropertiesTest {
     @Test
     void anyOrderOfEventsEndsOnceClosesOnceAndLosesNoWake() {
         Property.forAll(Case::generate).shrinking(Case::smaller)
-                .check(5000, c -> play(c.events(), c.script(), c.nonBlocking()));
+                .check(5000, c -> play(c.events(), c.script(), c.nonBlocking(), c.buffer()));
     }
 
-    private static void play(List<Event> events, List<Integer> script, boolean nonBlocking) {
+    private static void play(List<Event> events, List<Integer> script, boolean nonBlocking, int buffer) {
         Deque<Runnable> turns = new ArrayDeque<>();
         Engine engine = Engine.builder().executor(turns::add).nonBlocking(nonBlocking).build();
         try {
             RecordingChannel channel = new RecordingChannel();
+            channel.buffer = buffer;
             Scripted body = new Scripted(script);
             Map<String, Object> environ = new HashMap<>(Map.of(Environ.REQUEST_METHOD, "GET"));
             Pump pump = engine.open((env, start) -> {
@@ -99,6 +103,7 @@ class PumpPropertiesTest {
             for (Event event : events) {
                 interrupted |= apply(event, pump, body, channel, turns);
                 assertThat(channel.endings()).as("ended at most once").isLessThanOrEqualTo(1);
+                assertThat(channel.overflowed).as("a batch of writes never outgrew the container's buffer").isFalse();
                 if (pump.state() == Pump.State.SLEEPING) {
                     assertThat(body.sleepRequested).as("asleep only on a sleep no wake has answered (kept or later)")
                             .isTrue();
