@@ -21,7 +21,9 @@ import java.util.Map;
  * <h2>Rules</h2>
  * <ul>
  *   <li>The returned iterable is iterated once, one chunk at a time; each non-empty chunk is sent
- *       and flushed before the next is requested. Empty chunks send nothing; they let an
+ *       and flushed before the next is requested (served with the servlet's
+ *       {@code non-blocking=true}, whose chunks come at once: before the server stops pulling, see
+ *       SPEC.md section 5). Empty chunks send nothing; they let an
  *       application give the server control back, most often after {@code async.sleep}.</li>
  *   <li>{@code start} must be called before the first non-empty chunk is produced (it may be called
  *       from inside the iterable, as in PEP 3333).</li>

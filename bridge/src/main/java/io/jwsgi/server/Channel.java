@@ -26,6 +26,18 @@ public interface Channel {
     boolean isReady();
 
     /**
+     * How many bytes the container buffers before it writes them out by itself (Servlet's
+     * {@code getBufferSize()}). With {@link Engine.Builder#nonBlocking} the pump flushes before
+     * the chunks written since the last flush would overflow it. The default, unbounded, suits a
+     * channel that sends nothing before its flush.
+     *
+     * @return the size of the container's response buffer, in bytes
+     */
+    default int bufferSize() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
      * Sets the status and headers of the response; they go out with the first write or at
      * {@link #complete()}. Called at most once, with headers already validated.
      *

@@ -47,6 +47,7 @@ public final class Engine implements AutoCloseable {
     /** Runs {@link #deadline}s: apart from {@link #timer}, so that {@link #idleChecksPending} counts idle checks only. */
     private final ScheduledThreadPoolExecutor watchdog;
     private final long idleTimeoutNanos;
+    private final boolean nonBlocking;
     private final Set<Pump> live = ConcurrentHashMap.newKeySet();
     /** The threads the engine started that may still run; {@link #shutdown} joins them. */
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -65,6 +66,7 @@ public final class Engine implements AutoCloseable {
 
     private Engine(Builder b) {
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(b.idleTimeoutMillis);
+        this.nonBlocking = b.nonBlocking;
         this.name = b.name;
         if (b.executor != null) {
             this.executor = b.executor;
@@ -240,6 +242,11 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** Whether the applications promise never to block ({@link Builder#nonBlocking}). */
+    boolean nonBlocking() {
+        return nonBlocking;
+    }
+
     /** Whether {@code cause} is the ending {@link #shutdown} gave: logged once by the engine, not per response. */
     boolean isShutdownEnding(Throwable cause) {
         return cause == shutdownEnding;
@@ -388,6 +395,7 @@ public final class Engine implements AutoCloseable {
         private int poolSize = 200;
         private long idleTimeoutMillis;
         private Executor executor;
+        private boolean nonBlocking;
 
         private Builder() {
         }
@@ -425,6 +433,23 @@ public final class Engine implements AutoCloseable {
         /** Runs turns on this executor instead of the engine's own threads (tests use a queue). */
         public Builder executor(Executor value) {
             this.executor = value;
+            return this;
+        }
+
+        /**
+         * Declares that the applications never block: {@code call}, {@code hasNext}, {@code next}
+         * and {@code close} return promptly (the servlet's {@code non-blocking=true}). Pulling the
+         * next chunk then cannot delay one already written, so the chunks of one turn are written
+         * back to back and flushed once, where the turn ends: before the application sleeps, before
+         * the turn gives its thread up, before the response ends; when the output says not ready,
+         * first thing once it is ready again. A flush also goes before a write that would overflow
+         * the container's buffer ({@link Channel#bufferSize()}), and right after the first chunk,
+         * which carries the head: a response the application fails later must be committed, or the
+         * container could not cut it. Default {@code false}: each chunk is flushed before the next
+         * is pulled. Where turns run is not affected ({@link Engine#runInline} is the caller's choice).
+         */
+        public Builder nonBlocking(boolean value) {
+            this.nonBlocking = value;
             return this;
         }
 

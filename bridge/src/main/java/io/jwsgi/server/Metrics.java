@@ -192,6 +192,11 @@ public final class Metrics {
         }
 
         @Override
+        public int bufferSize() {
+            return channel.bufferSize();
+        }
+
+        @Override
         public void head(int code, String status, List<Header> headers) {
             channel.head(code, status, headers);
         }

@@ -9,25 +9,48 @@ import java.util.logging.Logger;
 /**
  * The bytes between the application and the channel: at most one chunk (an array, or a file
  * region's slice) waiting to be written (arrays of legacy {@code write} calls on a container
- * thread excepted, see {@link Pump}), a flush owed after it, the head that must precede both,
- * and the {@code Content-Length} cap. Confined to the thread running the pump; the pump owns all
- * concurrency.
+ * thread excepted, see {@link Pump}), a flush owed after the chunks written, the head that must
+ * precede both, and the {@code Content-Length} cap. Confined to the thread running the pump; the
+ * pump owns all concurrency.
+ *
+ * <p>By default the flush goes out after every chunk, before the next one is pulled (PEP 3333's
+ * no-delay rule). With {@code batchBytes} (an application that never blocks, whose next chunk
+ * comes at once) the chunks of one turn are written back to back and the flush waits for the end
+ * of the turn ({@link #mustSend}, {@link #flushNow}): no chunk waits for a later turn. The flush
+ * goes earlier in three cases: after the write that carried the head, so that the response is
+ * committed before the application can fail (the Servlet API can cut only a committed response;
+ * one that is not would end as the container's error page); first thing once the output said not
+ * ready with bytes unflushed; and before a write that would take the bytes unflushed past
+ * {@code batchBytes}, the container's buffer, which the container would otherwise write out by
+ * itself. The chunk that completes the declared {@code Content-Length} may go unflushed when the
+ * exchange completes right after it on the same thread ({@link #drain}).
  */
 final class Outbound {
 
     private static final Logger LOG = Logger.getLogger(Pump.class.getName());
 
     private final ResponseHead head;
+    private final int batchBytes;
     /** One chunk at most, except after legacy writes the client could not take on a container thread. */
     private final ArrayDeque<byte[]> chunks = new ArrayDeque<>(2);
     /** A file region's slice waiting to be written, instead of a chunk. */
     private ByteBuffer slice;
     private boolean flushOwed;
+    /** Bytes written since the last flush. */
+    private long unflushed;
+    /** The flush owed goes before anything else: the last write carried the head, or the output said not ready since. */
+    private boolean flushDue;
     private long sent;
     private long accepted;
 
-    Outbound(ResponseHead head) {
+    /**
+     * @param head the response's head, sent before the first byte
+     * @param batchBytes how many bytes written may wait for the end of the turn before a flush;
+     *     {@code 0}: each chunk is flushed before the next is pulled
+     */
+    Outbound(ResponseHead head, int batchBytes) {
         this.head = head;
+        this.batchBytes = batchBytes;
     }
 
     /** Takes a non-empty chunk, cut to what {@code Content-Length} still allows. */
@@ -68,8 +91,33 @@ final class Outbound {
         return declared < 0 ? Long.MAX_VALUE : declared - accepted;
     }
 
+    private boolean hasChunk() {
+        return !chunks.isEmpty() || slice != null;
+    }
+
+    private long nextLength() {
+        return !chunks.isEmpty() ? chunks.peek().length : slice != null ? slice.remaining() : 0;
+    }
+
     boolean hasPending() {
-        return !chunks.isEmpty() || slice != null || flushOwed;
+        return hasChunk() || flushOwed;
+    }
+
+    /**
+     * Whether something must be sent before the next chunk is pulled: the chunk taken, or the
+     * flush owed. That flush is due at once by default; when batching, only when the turn ends
+     * after this step, after the head's write, or once the output said not ready since the last
+     * flush.
+     *
+     * @param turnEnds whether the pump stops pulling after this step (the application sleeps, the body is over)
+     */
+    boolean mustSend(boolean turnEnds) {
+        return hasChunk() || flushOwed && (batchBytes == 0 || turnEnds || flushDue);
+    }
+
+    /** Whether bytes were written since the last flush. */
+    boolean flushOwed() {
+        return flushOwed;
     }
 
     /** Whether the declared {@code Content-Length} is reached: no more chunks may be pulled. */
@@ -97,7 +145,8 @@ final class Outbound {
     }
 
     /**
-     * Issues one write or flush if the channel is ready.
+     * Issues one write or flush if the channel is ready: the chunk taken, unless the flush owed
+     * must go before it (see the class comment).
      *
      * @param lastUnflushed whether the chunk that completes the declared {@code Content-Length}
      *        may go without its own flush: the exchange completes right after it, on this thread,
@@ -107,16 +156,38 @@ final class Outbound {
      * @throws ClientGone if the write or flush failed
      */
     boolean drain(Channel channel, boolean lastUnflushed) throws ClientGone {
+        boolean flushFirst = flushOwed && (flushDue || !hasChunk() || unflushed + nextLength() > batchBytes);
+        return issue(channel, !flushFirst, lastUnflushed);
+    }
+
+    /**
+     * Issues the flush owed, if any, if the channel is ready; a chunk taken stays for the next
+     * turn. For a turn that ends while the application could go on (it yields its thread).
+     *
+     * @return {@code false} if the channel was not ready (the flush then goes first once it is)
+     * @throws ClientGone if the flush failed
+     */
+    boolean flushNow(Channel channel) throws ClientGone {
+        return !flushOwed || issue(channel, false, false);
+    }
+
+    private boolean issue(Channel channel, boolean write, boolean lastUnflushed) throws ClientGone {
         if (!channel.isReady()) {
+            flushDue = flushOwed;
             return false;
         }
         try {
-            if (!chunks.isEmpty() || slice != null) {
+            if (write) {
+                flushDue |= !head.sent();
                 sendHead(channel);
-                sent += writePending(channel);
-                flushOwed = !(lastUnflushed && chunks.isEmpty() && lengthReached());
+                int length = writePending(channel);
+                sent += length;
+                unflushed += length;
+                flushOwed = !(lastUnflushed && !hasChunk() && lengthReached());
             } else {
                 flushOwed = false;
+                flushDue = false;
+                unflushed = 0;
                 channel.flush();
             }
         } catch (java.io.IOException e) {
@@ -151,6 +222,8 @@ final class Outbound {
         chunks.clear();
         slice = null;
         flushOwed = false;
+        flushDue = false;
+        unflushed = 0;
         accepted = sent;
     }
 }

@@ -127,7 +127,7 @@ public final class Pump {
         this.channel = channel;
         this.name = name;
         this.head = new ResponseHead(this::write);
-        this.out = new Outbound(head);
+        this.out = new Outbound(head, engine.nonBlocking() ? channel.bufferSize() : 0);
     }
 
     static Pump create(Engine engine, Application app, Map<String, Object> environ, Channel channel, String name) {
@@ -332,13 +332,20 @@ public final class Pump {
     private void steps() {
         int budget = TURN_BUDGET;
         while (true) {
-            Step step = safeStep();
+            Step step = safeStep(false);
             if (step == Step.END) {
                 return;
             }
             if (step == Step.CONTINUE && (--budget > 0 || !engine.turnShouldYield())) {
                 budget = budget > 0 ? budget : TURN_BUDGET;
                 continue;
+            }
+            if (step == Step.CONTINUE && out.flushOwed()) {
+                // Giving the thread up ends the turn too: what it wrote goes out now, not after the next turn's first chunk.
+                step = safeStep(true);
+                if (step == Step.END) {
+                    return;
+                }
             }
             State parkIn = step == Step.AWAIT_READY ? State.AWAITING_READY
                     : step == Step.SLEEP ? State.SLEEPING : State.SCHEDULED;
@@ -432,9 +439,9 @@ public final class Pump {
         }
     }
 
-    private Step safeStep() {
+    private Step safeStep(boolean yielding) {
         try {
-            return step();
+            return step(yielding);
         } catch (ClientGone gone) {
             return endOn(gone);
         } catch (Throwable t) {
@@ -463,19 +470,29 @@ public final class Pump {
         return null;
     }
 
-    private Step step() throws Exception {
+    /**
+     * One step: an ending carried out, a write or a flush, the body finished, a sleep, or a pull.
+     * With {@code yielding} (the turn gives its thread up next) only the flush owed, if the
+     * channel is ready: a chunk taken waits for the next turn.
+     */
+    private Step step(boolean yielding) throws Exception {
         Throwable cause = takeEnding();
         if (cause != null) {
             return endOn(cause);
         }
-        if (out.hasPending()) {
+        if (yielding) {
+            return out.flushNow(channel) ? Step.CONTINUE : Step.AWAIT_READY;
+        }
+        boolean sleepDue = sleep == Sleep.REQUESTED && !serverBody;
+        // With a non-blocking application the flush may wait for the turn's end: a sleep or the body's end.
+        if (out.mustSend(bodyOver || sleepDue)) {
             // On a container thread the exchange's completion, right after, sends the last chunk.
             return out.drain(channel, onContainer) ? Step.CONTINUE : Step.AWAIT_READY;
         }
         if (bodyOver) {
             return finishBody();
         }
-        if (sleep == Sleep.REQUESTED && !serverBody) {
+        if (sleepDue) {
             return Step.SLEEP;
         }
         pull();

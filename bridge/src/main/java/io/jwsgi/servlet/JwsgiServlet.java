@@ -71,9 +71,12 @@ import java.util.logging.Logger;
  *       application never blocks ({@code call}, {@code hasNext}, {@code next} and {@code close}
  *       return promptly: no waiting on I/O, locks or sleeps; {@code async.sleep} is the way to
  *       wait). Turns asked for by the container's {@code onWritePossible} then run on that
- *       container thread even with {@code turns=pool}. What would block is refused: the legacy
- *       {@code write} callable throws {@link IllegalStateException} (return the bytes in the
- *       iterable), and {@code input} defaults to {@code buffer}, {@code input=stream} being an error.</li>
+ *       container thread even with {@code turns=pool}, and the chunks of one turn are written
+ *       back to back and flushed once, where the turn ends (before a sleep, a hand-off or the
+ *       response's end) or before the response's buffer would overflow. What would block is
+ *       refused: the legacy {@code write} callable throws {@link IllegalStateException} (return
+ *       the bytes in the iterable), and {@code input} defaults to {@code buffer},
+ *       {@code input=stream} being an error.</li>
  * </ul>
  *
  * <p>Every request is served asynchronously: the servlet starts async, builds the environ and
@@ -180,7 +183,7 @@ public class JwsgiServlet extends HttpServlet {
         bufferInput = params.bufferInput;
         try {
             engine = Engine.builder().name("jwsgi-" + getServletName()).threads(params.threads).poolSize(params.poolSize)
-                    .idleTimeoutMillis(params.asyncTimeoutMillis).build();
+                    .nonBlocking(nonBlocking).idleTimeoutMillis(params.asyncTimeoutMillis).build();
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage(), e);
             return;

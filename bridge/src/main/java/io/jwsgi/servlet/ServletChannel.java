@@ -85,6 +85,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     private final ServletOutputStream out;
     /** Whether {@link #out} takes buffers (Servlet 6.1's {@code write(ByteBuffer)}); decided once. */
     private final boolean takesBuffers;
+    private final int bufferSize;
     private final ContainerCalls calls;
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
     private Pump pump;
@@ -104,6 +105,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         this.response = response;
         this.out = response.getOutputStream();
         this.takesBuffers = BufferWrites.takenBy(out);
+        this.bufferSize = response.getBufferSize();
         this.calls = new ContainerCalls(async.getClass().getClassLoader());
     }
 
@@ -170,6 +172,17 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
 
     State state() {
         return state.get();
+    }
+
+    /**
+     * The response's buffer size, read when the exchange began. Tomcat: a write that overflows
+     * its buffer goes to the socket without a flush, and what the socket does not take at once
+     * leaves {@code isReady()} false until its poller wrote it (a dispatch per buffer), so a batch
+     * of writes stays within it.
+     */
+    @Override
+    public int bufferSize() {
+        return bufferSize;
     }
 
     @Override

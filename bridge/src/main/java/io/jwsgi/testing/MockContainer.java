@@ -105,9 +105,11 @@ public final class MockContainer {
      * (here the exchange's own), through the engine's {@code runInline}, as the servlet does; the
      * {@code write} callable that {@code start} returns refuses every call, through the servlet's
      * own {@link io.jwsgi.servlet.NonBlocking} view (the application gets an
-     * {@code IllegalStateException}, the client a {@code 500}); and the request body is whole
-     * before the application runs, as the servlet's {@code input=buffer}, which the mock's always
-     * is. Wakes and the idle timeout still resume the response through the engine's executor.
+     * {@code IllegalStateException}, the client a {@code 500}); the chunks of one turn are
+     * written back to back and flushed once, where the turn ends (the engine's
+     * {@code nonBlocking}); and the request body is whole before the application runs, as the
+     * servlet's {@code input=buffer}, which the mock's always is. Wakes and the idle timeout still
+     * resume the response through the engine's executor.
      *
      * @return this container
      */

@@ -88,7 +88,7 @@ public final class MockExchange implements AutoCloseable {
                 this::finished, this::stopped);
         this.channel = new MockChannel(loop, credits, "HEAD".equals(request.method()), slowFlush);
         this.engine = Engine.builder().name(loop.thread().getName()).executor(loop)
-                .idleTimeoutMillis(container.idleTimeout().toMillis()).build();
+                .nonBlocking(container.isNonBlocking()).idleTimeoutMillis(container.idleTimeout().toMillis()).build();
         this.pump = engine.open(served(container.isNonBlocking()), environ, channel, name);
         // With non-blocking=true the servlet runs the turn onWritePossible asks for inside that
         // callback, on the container's thread: here the exchange's thread.

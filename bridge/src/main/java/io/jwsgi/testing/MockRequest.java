@@ -122,6 +122,9 @@ public final class MockRequest {
      * {@link MockExchange#clientTakes(int)} (that many flushes) or
      * {@link MockExchange#clientReady()} (all). A chunk counts as received when it is written,
      * before its flush; the next one is not pulled before the flush (PEP 3333's no-delay rule).
+     * With {@link MockContainer#nonBlocking()}, where the chunks of a turn share one flush, the
+     * output is not ready for anything after a write until the client takes a flush: the next
+     * chunk is pulled, and its write waits as the flush would.
      * The client takes no flush at first unless {@link #clientTakes(int)} says how many. For
      * {@link #start()}, as {@code clientTakes}.
      *

@@ -28,8 +28,10 @@ import org.junit.jupiter.api.Test;
  * ready, write-possible callbacks, turns run, the client leaving, the idle timeout, the
  * application failing, and the outside events arriving while the application runs (from inside
  * its {@code next()}) — never lose a wake, never end an exchange twice, never enter the application
- * while one of its calls runs, and always close the iterable exactly once. The engine runs its
- * turns on the test thread, when a {@code RUN_TURN} event says so.
+ * while one of its calls runs, always close the iterable exactly once, and never leave a written
+ * chunk unflushed while the application sleeps or after the response completed, by default and
+ * with {@link Engine.Builder#nonBlocking} (one flush per turn). The engine runs its turns on the
+ * test thread, when a {@code RUN_TURN} event says so.
  */
 class PumpPropertiesTest {
 
@@ -41,17 +43,20 @@ class PumpPropertiesTest {
         WAKE_WHILE_RUNNING, WRITE_POSSIBLE_WHILE_RUNNING, CLIENT_GONE_WHILE_RUNNING, TIMEOUT_WHILE_RUNNING
     }
 
-    /** Up to 60 events, and a body of up to 8 chunks (see {@link Scripted} for the chunk kinds). */
-    record Case(List<Event> events, List<Integer> script) {
+    /**
+     * Up to 60 events, a body of up to 8 chunks (see {@link Scripted} for the chunk kinds), either
+     * engine mode, and a container buffer unbounded or of 5 bytes (two chunks).
+     */
+    record Case(List<Event> events, List<Integer> script, boolean nonBlocking, int buffer) {
         static Case generate(SplittableRandom r) {
             return new Case(Gen.list(r, 60, e -> Gen.pick(e, Event.values())),
-                    Gen.list(r, 8, s -> Gen.between(s, 0, 3)));
+                    Gen.list(r, 8, s -> Gen.between(s, 0, 3)), r.nextBoolean(), r.nextBoolean() ? 5 : Integer.MAX_VALUE);
         }
 
         List<Case> smaller() {
             return Stream.concat(
-                    Property.smallerLists(events).stream().map(e -> new Case(e, script)),
-                    Property.smallerLists(script).stream().map(s -> new Case(events, s))).toList();
+                    Property.smallerLists(events).stream().map(e -> new Case(e, script, nonBlocking, buffer)),
+                    Property.smallerLists(script).stream().map(s -> new Case(events, s, nonBlocking, buffer))).toList();
         }
     }
 
@@ -77,14 +82,15 @@ class PumpPropertiesTest {
     @Test
     void anyOrderOfEventsEndsOnceClosesOnceAndLosesNoWake() {
         Property.forAll(Case::generate).shrinking(Case::smaller)
-                .check(5000, c -> play(c.events(), c.script()));
+                .check(5000, c -> play(c.events(), c.script(), c.nonBlocking(), c.buffer()));
     }
 
-    private static void play(List<Event> events, List<Integer> script) {
+    private static void play(List<Event> events, List<Integer> script, boolean nonBlocking, int buffer) {
         Deque<Runnable> turns = new ArrayDeque<>();
-        Engine engine = Engine.builder().executor(turns::add).build();
+        Engine engine = Engine.builder().executor(turns::add).nonBlocking(nonBlocking).build();
         try {
             RecordingChannel channel = new RecordingChannel();
+            channel.buffer = buffer;
             Scripted body = new Scripted(script);
             Map<String, Object> environ = new HashMap<>(Map.of(Environ.REQUEST_METHOD, "GET"));
             Pump pump = engine.open((env, start) -> {
@@ -97,9 +103,11 @@ class PumpPropertiesTest {
             for (Event event : events) {
                 interrupted |= apply(event, pump, body, channel, turns);
                 assertThat(channel.endings()).as("ended at most once").isLessThanOrEqualTo(1);
+                assertThat(channel.overflowed).as("a batch of writes never outgrew the container's buffer").isFalse();
                 if (pump.state() == Pump.State.SLEEPING) {
                     assertThat(body.sleepRequested).as("asleep only on a sleep no wake has answered (kept or later)")
                             .isTrue();
+                    assertThat(channel.unflushed()).as("asleep with every chunk written flushed").isFalse();
                 }
             }
             settle(pump, body, channel, turns);
@@ -112,6 +120,7 @@ class PumpPropertiesTest {
             if (!interrupted) {
                 assertThat(channel.text()).as("the whole body, in order").isEqualTo(body.expected());
                 assertThat(channel.completions).isEqualTo(1);
+                assertThat(channel.unflushed()).as("completed with every chunk written flushed").isFalse();
             }
         } finally {
             engine.shutdown(Duration.ZERO);

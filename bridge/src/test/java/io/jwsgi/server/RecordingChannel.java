@@ -14,6 +14,11 @@ class RecordingChannel implements Channel {
     final ByteArrayOutputStream body = new ByteArrayOutputStream();
     final List<String> chunks = new ArrayList<>();
     boolean ready = true;
+    /** What {@link #bufferSize()} answers: the container's buffer. */
+    int buffer = Integer.MAX_VALUE;
+    /** Set when a write joined earlier unflushed bytes past {@link #buffer}. */
+    boolean overflowed;
+    private long unflushedBytes;
     IOException failWrites;
     int code;
     List<Header> headers;
@@ -24,6 +29,11 @@ class RecordingChannel implements Channel {
     @Override
     public synchronized boolean isReady() {
         return ready;
+    }
+
+    @Override
+    public synchronized int bufferSize() {
+        return buffer;
     }
 
     @Override
@@ -39,6 +49,8 @@ class RecordingChannel implements Channel {
             throw failWrites;
         }
         events.add("write " + new String(chunk, StandardCharsets.UTF_8));
+        overflowed |= unflushedBytes > 0 && unflushedBytes + chunk.length > buffer;
+        unflushedBytes += chunk.length;
         chunks.add(new String(chunk, StandardCharsets.UTF_8));
         body.writeBytes(chunk);
     }
@@ -49,6 +61,7 @@ class RecordingChannel implements Channel {
             throw failWrites;
         }
         events.add("flush");
+        unflushedBytes = 0;
     }
 
     @Override
@@ -66,6 +79,19 @@ class RecordingChannel implements Channel {
 
     synchronized String text() {
         return body.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Whether a chunk was written since the last flush. */
+    synchronized boolean unflushed() {
+        for (int i = events.size() - 1; i >= 0; i--) {
+            if (events.get(i).equals("flush")) {
+                return false;
+            }
+            if (events.get(i).startsWith("write ")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     synchronized int endings() {

@@ -113,4 +113,43 @@ class MockModesTest {
         assertThat(exchange.isSleeping()).isTrue();
         assertThat(exchange.wake().awaitDone().textChunks()).containsExactly("a", "b");
     }
+
+    @Test // #15
+    void nonBlockingPullsTheNextChunkBeforeTheFlush() {
+        // given a client that takes writes at once but is slow at the flush
+        MockExchange exchange = MockContainer.of(three).nonBlocking().get("/").slowFlush().start();
+
+        // then the first chunk, which carries the head, waits for its own flush
+        assertThat(exchange.isAwaitingClient()).isTrue();
+        assertThat(body.get().pulls).hasValue(1);
+
+        // when the client takes that flush
+        exchange.clientTakes(1);
+
+        // then the next two chunks were pulled without a flush between them
+        assertThat(body.get().pulls).as("pulled before the next flush (2 by default)").hasValue(3);
+        assertThat(exchange.isAwaitingClient()).isTrue();
+        assertThat(exchange.clientReady().awaitDone().textChunks()).containsExactly("c0", "c1", "c2");
+    }
+
+    @Test // #15
+    void nonBlockingFlushesWhatItWroteBeforeTheApplicationSleeps() {
+        // given a client slow at the flush, and an application that writes twice, sleeps, then writes again
+        Apps.Script app = new Apps.Script("a", "b", Apps.SLEEP, "c");
+        MockExchange exchange = MockContainer.of(app).nonBlocking().get("/").slowFlush().start();
+
+        // when the client takes the first chunk's flush (the one that commits the head)
+        exchange.clientTakes(1);
+
+        // then the response waits for the flush of "b" before it sleeps: "b" does not wait for the wake
+        assertThat(exchange.isAwaitingClient()).as("the flush before the sleep waits for the client").isTrue();
+        assertThat(exchange.isSleeping()).isFalse();
+
+        // when the client takes it
+        exchange.clientTakes(1);
+
+        // then the application sleeps, and a wake brings the rest
+        assertThat(exchange.isSleeping()).isTrue();
+        assertThat(exchange.wake().clientReady().awaitDone().textChunks()).containsExactly("a", "b", "c");
+    }
 }

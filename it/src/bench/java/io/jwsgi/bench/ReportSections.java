@@ -53,9 +53,10 @@ final class ReportSections {
                 .append(" of heap in use after each collection during the measured runs: flat means nothing accumulates")
                 .append(" as the gigabytes go by. The last three columns are the same JWSGI servlet with")
                 .append(" `non-blocking=true` (SPEC.md §5): each turn the container's `onWritePossible` asks for runs on")
-                .append(" the container's thread instead of being handed to the bridge's threads. The last two columns")
+                .append(" the container's thread instead of being handed to the bridge's threads, and the chunks of a")
+                .append(" turn share one flush (within the response's buffer). The last two columns")
                 .append(" measure what the no-delay rule itself costs: the same `WriteListener` servlet, flushing each")
-                .append(" chunk as soon as the output is ready, as the bridge must.\n\n");
+                .append(" chunk as soon as the output is ready, as the bridge does by default.\n\n");
         table("stream", "| container | chunk | WriteListener MiB/s | WebFlux MiB/s | JWSGI MiB/s | JWSGI ÷ WriteListener"
                 + " | JWSGI ÷ WebFlux | heap after GC, WriteListener (MiB) | heap after GC, JWSGI (MiB)"
                 + " | JWSGI non-blocking=true MiB/s | JWSGI non-blocking=true ÷ WriteListener"

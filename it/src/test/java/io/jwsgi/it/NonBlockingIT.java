@@ -92,6 +92,76 @@ class NonBlockingIT {
         assertThat(body.closes()).as("close() calls on %s", server.name()).isEqualTo(1);
     }
 
+    @Test // #15
+    void manySmallChunksArriveWholeInFarFewerWireChunks() throws Exception {
+        // given 400 chunks of 16 bytes, every seventh one empty: one turn writes many and flushes once
+        int count = 400;
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (int i = 0; i < count; i++) {
+            expected.writeBytes(small(i));
+        }
+        ProbeBody body = new ProbeBody(i -> i < count ? small(i) : ProbeBody.END);
+        String path = router.put("/small", (env, start) -> {
+            start.start("200 OK", List.of(new Header("Content-Type", "application/octet-stream")));
+            return body;
+        });
+
+        // when the client reads it, counting the chunks of the chunked encoding
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        int wireChunks = 0;
+        try (RawConnection conn = RawConnection.open(server.port())) {
+            conn.get(path);
+            assertThat(conn.readHead()).as("status on %s", server.name()).isEqualTo(200);
+            for (byte[] c = conn.readChunk(); c.length > 0; c = conn.readChunk()) {
+                received.writeBytes(c);
+                wireChunks++;
+            }
+        }
+
+        // then every byte arrived in order, and the container sent one wire chunk per flush, not per chunk
+        int nonEmpty = count - (count + 6) / 7;
+        assertThat(Arrays.equals(received.toByteArray(), expected.toByteArray())).as("body on %s", server.name()).isTrue();
+        assertThat(wireChunks).as("wire chunks for %d non-empty chunks on %s", nonEmpty, server.name())
+                .isPositive().isLessThan(nonEmpty / 4);
+        assertThat(body.awaitClose()).as("closed on %s", server.name()).isTrue();
+    }
+
+    /** 16 bytes naming the chunk, or none for every seventh. */
+    private static byte[] small(int i) {
+        return i % 7 == 0 ? new byte[0] : String.format("chunk %05d ....", i).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test // #15
+    void chunksWrittenBeforeASleepReachTheClientBeforeAnyWake() throws Exception {
+        // given an application that yields five chunks in one turn, then sleeps until the test wakes it
+        List<String> before = List.of("one\n", "two\n", "three\n", "four\n", "five\n");
+        OneSleeper app = new OneSleeper(before, i -> i == 0 ? "after\n".getBytes(StandardCharsets.UTF_8) : ProbeBody.END);
+        String path = router.put("/batch-then-sleep", app);
+        try (RawConnection conn = RawConnection.open(server.port())) {
+            conn.get(path);
+            assertThat(conn.readHead()).as("status on %s", server.name()).isEqualTo(200);
+
+            // when the client reads, with nothing woken yet
+            String joined = String.join("", before);
+            StringBuilder received = new StringBuilder();
+            while (received.length() < joined.length()) {
+                received.append(text(conn.readChunk()));
+            }
+
+            // then all five arrived while the application sleeps: the turn's flush came before the sleep
+            assertThat(received.toString()).as("before the wake on %s", server.name()).isEqualTo(joined);
+            assertThat(app.awaitAsleep()).as("asleep on %s", server.name()).isTrue();
+            awaitSuspended();
+
+            // when it is woken, the rest follows
+            app.wake();
+            assertThat(text(conn.readChunk())).as("after the wake on %s", server.name()).isEqualTo("after\n");
+            assertThat(conn.readChunk()).as("terminating chunk on %s", server.name()).isEmpty();
+        }
+        assertThat(app.body().awaitClose()).isTrue();
+        assertThat(app.body().closes()).as("close() calls on %s", server.name()).isEqualTo(1);
+    }
+
     private static byte[] chunk(int i) {
         byte[] data = new byte[4096];
         Arrays.fill(data, (byte) ('A' + i % 26));
@@ -115,6 +185,10 @@ class NonBlockingIT {
             assertThat(conn.readHead()).as("status on %s", server.name()).isEqualTo(200);
             assertThat(text(conn.readChunk())).as("before the sleep on %s", server.name()).isEqualTo("before\n");
             assertThat(app.awaitAsleep()).as("asleep on %s", server.name()).isTrue();
+            // Asked to sleep is not suspended yet: a wake in between is kept as a permit, and the
+            // turn goes on where it runs (here a container thread); the chunk's flush now comes
+            // after the sleep was asked for, just before the suspension, so that window is real.
+            awaitSuspended();
 
             // when a thread of its own wakes it
             Thread waker = new Thread(app::wake, "waker");
@@ -204,6 +278,11 @@ class NonBlockingIT {
         assertThat(body.awaitClose()).as("closed on %s", server.name()).isTrue();
         Await.until("the response ended on " + server.name(), () -> servlet.engine().inFlight() == 0);
         assertThat(body.closes()).as("close() calls on %s", server.name()).isEqualTo(1);
+    }
+
+    /** Waits until the servlet's one response in flight is suspended on {@code async.sleep}. */
+    private static void awaitSuspended() throws InterruptedException {
+        Await.until("the response suspended on " + server.name(), () -> servlet.engine().metrics().gauges().asleep() == 1);
     }
 
     private static String text(byte[] chunk) {
