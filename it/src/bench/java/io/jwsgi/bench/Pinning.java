@@ -19,8 +19,8 @@ final class Pinning {
     static final String NOT_MEASURED = "not measured";
     /** The server JVM's CPU time and context switches per unit, as notes; -Dbench.profile=false leaves them out. */
     private static final boolean PROFILE = Boolean.parseBoolean(System.getProperty("bench.profile", "true"));
-    /** Appended to the name of a series of samples measured unpinned. */
-    static final String UNPINNED = ", unpinned";
+    /** Appended to the name of a series of samples measured unpinned (no comma: the samples are CSV). */
+    static final String UNPINNED = " (unpinned)";
 
     /**
      * The wrk setup of the unpinned rounds: JWSGI's URL, the reference's name and URL, connections,
@@ -126,15 +126,15 @@ final class Pinning {
                 Wrk.Run run = v.measure(b.wrk, setup, unit);
                 thisRound.put(v.name, unit.throughput(run));
                 if (run.errors() + run.non2xx() > 0) {
-                    Results.note(scenario, "- " + where + ", " + v.name + UNPINNED + ": " + run.errors() + " socket errors, "
+                    Results.note(scenario, "- " + where + ", " + v.name + ", unpinned: " + run.errors() + " socket errors, "
                             + run.non2xx() + " non-2xx");
                 }
             }
             System.out.printf("%s %s unpinned round %d: %s%n", scenario, where, round + 1, thisRound);
         }
         for (Variant v : PROFILE ? variants : List.<Variant>of()) {
-            Results.note(scenario, Stats.format("- %s, %s%s: server JVM CPU %s µs per %s, %s context switches per %s",
-                    where, v.name, UNPINNED, Stats.range(v.cpu, unit.cpuFormat), unit.name,
+            Results.note(scenario, Stats.format("- %s, %s, unpinned: server JVM CPU %s µs per %s, %s context switches per %s",
+                    where, v.name, Stats.range(v.cpu, unit.cpuFormat), unit.name,
                     Stats.range(v.switches, unit.switchesFormat), unit.name));
         }
         return HelloBench.ratios(variants.get(0).throughput, variants.get(1).throughput);

@@ -14,12 +14,12 @@ final class ReportSections {
 
     private static final Map<String, String> LABEL = Map.of("jetty", "Jetty 12", "tomcat11", "Tomcat 11");
 
-    /** How the unpinned column of the hello and stream tables was measured; %s names the reference. */
+    /** How the unpinned column of the hello and stream tables was measured; the reference, then the unit of the CPU notes. */
     private static final String UNPINNED_ROUNDS = " The ratio to %s is given both ways: *pinned*, from the"
             + " rounds in which every variant takes turns, with the server JVM on one CPU and wrk on the other, and"
             + " *unpinned*, from as many rounds after them in which only JWSGI and %<s take turns (each warmed up"
             + " again), with the server JVM's threads and wrk free to run on both CPUs; the notes give the unpinned"
-            + " rounds' CPU per unit too. All other columns come from the first rounds, pinned as the first table"
+            + " rounds' CPU per %s too. All other columns come from the first rounds, pinned as the first table"
             + " says. A run with `-Dbench.pin=true` or `-Dbench.pin=false` measures one way only (with `false`, all"
             + " rounds are unpinned), and the other column says \"" + Pinning.NOT_MEASURED + "\".\n\n";
 
@@ -46,7 +46,7 @@ final class ReportSections {
                 .append(" hand-off (see the analysis). On Tomcat the async servlet and JWSGI also take turns on a second")
                 .append(" connector with `processorCache=\"0\"` (no request lost to Tomcat's race, RELIABILITY.md §7; a")
                 .append(" request processor is then built per request instead of reused); the notes under the table give")
-                .append(" what that costs.").append(UNPINNED_ROUNDS.formatted("the async servlet"));
+                .append(" what that costs.").append(UNPINNED_ROUNDS.formatted("the async servlet", "request"));
         table("hello", "| container | sync servlet req/s | async servlet req/s | WebFlux req/s | JWSGI req/s"
                 + " | JWSGI ÷ async servlet, pinned | JWSGI ÷ async servlet, unpinned | JWSGI ÷ sync servlet | JWSGI ÷ WebFlux"
                 + " | JWSGI non-blocking=true ÷ async servlet |");
@@ -66,7 +66,7 @@ final class ReportSections {
                 .append(" the container's thread instead of being handed to the bridge's threads. The last two columns")
                 .append(" measure what the no-delay rule itself costs: the same `WriteListener` servlet, flushing each")
                 .append(" chunk as soon as the output is ready, as the bridge must.")
-                .append(UNPINNED_ROUNDS.formatted("the `WriteListener` servlet"));
+                .append(UNPINNED_ROUNDS.formatted("the `WriteListener` servlet", "MiB"));
         table("stream", "| container | chunk | WriteListener MiB/s | WebFlux MiB/s | JWSGI MiB/s | JWSGI ÷ WriteListener, pinned"
                 + " | JWSGI ÷ WriteListener, unpinned | JWSGI ÷ WebFlux | heap after GC, WriteListener (MiB) | heap after GC, JWSGI (MiB)"
                 + " | JWSGI non-blocking=true MiB/s | JWSGI non-blocking=true ÷ WriteListener"
