@@ -100,16 +100,24 @@ final class Cpus {
         }
     }
 
-    /** This JVM's main thread's CPU list from /proc/self/status, or "" when it cannot be read. */
+    /** This JVM's main thread's CPU list, or "" when it cannot be read. */
     private static String allowedCpus() {
+        return procField("/proc/self/status", "Cpus_allowed_list");
+    }
+
+    /**
+     * The value of the first line of a Linux {@code /proc} file that starts with {@code key}: what
+     * follows its colon, trimmed; "" when there is no such line or file (not Linux).
+     */
+    static String procField(String file, String key) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Cpus_allowed_list:")) {
+            for (String line : Files.readAllLines(Path.of(file))) {
+                if (line.startsWith(key)) {
                     return line.substring(line.indexOf(':') + 1).trim();
                 }
             }
         } catch (IOException e) {
-            // Not Linux: unpinned() then says it cannot unpin.
+            // Not Linux: the caller says the value is unknown.
         }
         return "";
     }

@@ -201,30 +201,13 @@ class ReportBench {
     }
 
     private static String cpu() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException e) {
-            // Not Linux: say so below.
-        }
-        return "unknown";
+        String model = Cpus.procField("/proc/cpuinfo", "model name");
+        return model.isEmpty() ? "unknown" : model;
     }
 
     private static String memory() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal")) {
-                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    return Stats.format("%.0f GiB of memory", kb / 1048576.0);
-                }
-            }
-        } catch (IOException e) {
-            // Not Linux.
-        }
-        return "memory unknown";
+        String kb = Cpus.procField("/proc/meminfo", "MemTotal").replaceAll("[^0-9]", "");
+        return kb.isEmpty() ? "memory unknown" : Stats.format("%.0f GiB of memory", Long.parseLong(kb) / 1048576.0);
     }
 
     /** The samples of the CSV files: file → container → series → values in order. */
