@@ -5,11 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Core pinning with {@code taskset}: the server JVM on CPU 0, load generators on CPU 1, when the
  * machine has at least two cores and taskset works; otherwise nothing is pinned and the report says so.
+ * {@link #unpinned} lifts the pinning for a part of the run ({@link Pinning}).
  */
 final class Cpus {
 
@@ -20,16 +22,19 @@ final class Cpus {
 
     private static volatile String status = "not pinned";
     private static volatile boolean pinned;
+    /** The CPUs this JVM could run on before it was pinned (Cpus_allowed_list), for {@link #unpinned}. */
+    private static volatile String allowed = "";
+    private static volatile boolean unpinnedRounds;
 
     private Cpus() {
     }
 
     /**
      * Pins every thread of this JVM (and the threads it creates later) to {@link #SERVER}, unless
-     * {@code -Dbench.pin=false} (an experiment: what the server does with both cores).
+     * {@code -Dbench.pin=false} (what the server does with both cores, {@link Pinning}).
      */
     static void pinThisJvm() {
-        if (!Boolean.parseBoolean(System.getProperty("bench.pin", "true"))) {
+        if (!Pinning.pinnedWanted()) {
             status = "not pinned (-Dbench.pin=false): the server, wrk and the load client share both cores";
             return;
         }
@@ -37,10 +42,9 @@ final class Cpus {
             status = "not pinned: fewer than 2 cores";
             return;
         }
+        allowed = allowedCpus();
         try {
-            Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", SERVER, Long.toString(ProcessHandle.current().pid()))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
+            if (taskset(SERVER)) {
                 pinned = true;
                 status = "server JVM (all its threads) on CPU " + SERVER + ", wrk and the Java load client on CPU " + LOAD;
             } else {
@@ -48,12 +52,77 @@ final class Cpus {
             }
         } catch (IOException e) {
             status = "not pinned: taskset not found (Debian package util-linux)";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
-    /** Prefixes a load generator's command with taskset when this JVM could be pinned. */
+    /** Whether this JVM's threads are pinned to {@link #SERVER} now (and load generators to {@link #LOAD}). */
+    static boolean pinned() {
+        return pinned;
+    }
+
+    /**
+     * Runs {@code work} with every thread of this JVM free to run on all the CPUs it started with and
+     * the load generators it starts unpinned, then pins them again; when nothing is pinned it just runs it.
+     *
+     * @throws IllegalStateException when taskset cannot change the pinning either way
+     */
+    static <T> T unpinned(Callable<T> work) throws Exception {
+        if (!pinned) {
+            return work.call();
+        }
+        if (allowed.isEmpty() || !taskset(allowed)) {
+            throw new IllegalStateException("taskset could not unpin this JVM: its CPUs at start were '" + allowed
+                    + "', expected a list such as 0-1 from /proc/self/status");
+        }
+        pinned = false;
+        unpinnedRounds = true;
+        T result;
+        try {
+            result = work.call();
+        } finally {
+            pinned = taskset(SERVER);
+        }
+        if (!pinned) {
+            throw new IllegalStateException("taskset could not pin this JVM to CPU " + SERVER + " again after unpinned rounds");
+        }
+        return result;
+    }
+
+    /** Sets the CPUs of every thread of this JVM; false when taskset fails. */
+    private static boolean taskset(String cpus) throws IOException {
+        try {
+            Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(ProcessHandle.current().pid()))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** This JVM's main thread's CPU list, or "" when it cannot be read. */
+    private static String allowedCpus() {
+        return procField("/proc/self/status", "Cpus_allowed_list");
+    }
+
+    /**
+     * The value of the first line of a Linux {@code /proc} file that starts with {@code key}: what
+     * follows its colon, trimmed; "" when there is no such line or file (not Linux).
+     */
+    static String procField(String file, String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of(file))) {
+                if (line.startsWith(key)) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            // Not Linux: the caller says the value is unknown.
+        }
+        return "";
+    }
+
+    /** Prefixes a load generator's command with taskset when this JVM is pinned. */
     static List<String> loadCommand(List<String> command) {
         List<String> full = new ArrayList<>();
         if (pinned) {
@@ -65,7 +134,7 @@ final class Cpus {
 
     /** What was pinned, for the report. */
     static String status() {
-        return status;
+        return unpinnedRounds ? status + "; hello and stream also in rounds of their own with nothing pinned" : status;
     }
 
     /**

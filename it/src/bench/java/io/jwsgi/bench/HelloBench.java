@@ -10,7 +10,8 @@ import java.util.Map;
  * the bridge (as deployed by default, and with {@code non-blocking=true}) take turns, the starting
  * one rotating each round; ratios are taken within a round. On a container with a
  * {@linkplain BenchServer#variantPort() variant port} (Tomcat with {@code processorCache="0"}), the
- * async servlet and the bridge take turns there too, and a note gives what the setting costs.
+ * async servlet and the bridge take turns there too, and a note gives what the setting costs. The
+ * bridge's ratio to the async servlet is also measured the other way of {@link Pinning}.
  */
 final class HelloBench {
 
@@ -75,17 +76,6 @@ final class HelloBench {
             thisRound.forEach((v, value) -> rps.get(v).add(value));
             System.out.printf("hello %s round %d: %s%n", b.container, round + 1, thisRound);
         }
-        List<Double> overAsync = ratios(rps.get("JWSGI"), rps.get("async servlet"));
-        List<Double> overSync = ratios(rps.get("JWSGI"), rps.get("sync servlet"));
-        List<Double> overFlux = ratios(rps.get("JWSGI"), rps.get("WebFlux"));
-        List<Double> nonBlocking = ratios(rps.get(NON_BLOCKING), rps.get("async servlet"));
-        Results.row(NAME, b.container, Stats.range(rps.get("sync servlet"), "%.0f"), Stats.range(rps.get("async servlet"), "%.0f"),
-                Stats.range(rps.get("WebFlux"), "%.0f"), Stats.range(rps.get("JWSGI"), "%.0f"),
-                Stats.ratio(overAsync), Stats.ratio(overSync), Stats.ratio(overFlux), Stats.ratio(nonBlocking));
-        Results.samples(NAME, b.container, "JWSGI / async servlet", overAsync);
-        Results.samples(NAME, b.container, "JWSGI / sync servlet", overSync);
-        Results.samples(NAME, b.container, "JWSGI / WebFlux", overFlux);
-        Results.samples(NAME, b.container, "JWSGI non-blocking=true / async servlet", nonBlocking);
         if (urls.containsKey("JWSGI" + ON_VARIANT)) {
             for (String v : List.of("async servlet", "JWSGI")) {
                 Results.note(NAME, Stats.format("- %s, %s: %s req/s with Tomcat's default processorCache (200), %s req/s"
@@ -102,7 +92,29 @@ final class HelloBench {
         }
         for (String p : problems) {
             Results.note(NAME, "- " + b.container + ": " + p);
-        }
+            // Last, so that the unpinned rounds' notes follow the pinned ones.
+        row(b, urls, rps);
+    }
+        // Last, so that the unpinned rounds' notes follow the pinned ones.
+        row(b, urls, rps);
+    }
+
+    /** The table row and the samples, after JWSGI and the async servlet take turns the other way of {@link Pinning}. */
+    private static void row(Bench b, Map<String, String> urls, Map<String, List<Double>> rps) throws Exception {
+        Pinning.Ratios overAsync = Pinning.ratios(b, NAME, b.container, ratios(rps.get("JWSGI"), rps.get("async servlet")),
+                new Pinning.Setup(urls.get("JWSGI"), "async servlet", urls.get("async servlet"), CONNECTIONS,
+                        b.settings.helloWarmup(), b.settings.helloSeconds()), Pinning.Unit.REQUEST);
+        List<Double> overSync = ratios(rps.get("JWSGI"), rps.get("sync servlet"));
+        List<Double> overFlux = ratios(rps.get("JWSGI"), rps.get("WebFlux"));
+        List<Double> nonBlocking = ratios(rps.get(NON_BLOCKING), rps.get("async servlet"));
+        Results.row(NAME, b.container, Stats.range(rps.get("sync servlet"), "%.0f"), Stats.range(rps.get("async servlet"), "%.0f"),
+                Stats.range(rps.get("WebFlux"), "%.0f"), Stats.range(rps.get("JWSGI"), "%.0f"),
+                overAsync.pinnedCell(), overAsync.unpinnedCell(), Stats.ratio(overSync), Stats.ratio(overFlux),
+                Stats.ratio(nonBlocking));
+        overAsync.samples(NAME, b.container, "JWSGI / async servlet");
+        Results.samples(NAME, b.container, "JWSGI / sync servlet", overSync);
+        Results.samples(NAME, b.container, "JWSGI / WebFlux", overFlux);
+        Results.samples(NAME, b.container, "JWSGI non-blocking=true / async servlet", nonBlocking);
     }
 
     static List<Double> ratios(List<Double> a, List<Double> b) {

@@ -14,6 +14,15 @@ final class ReportSections {
 
     private static final Map<String, String> LABEL = Map.of("jetty", "Jetty 12", "tomcat11", "Tomcat 11");
 
+    /** How the unpinned column of the hello and stream tables was measured; the reference, then the unit of the CPU notes. */
+    private static final String UNPINNED_ROUNDS = " The ratio to %s is given both ways: *pinned*, from the"
+            + " rounds in which every variant takes turns, with the server JVM on one CPU and wrk on the other, and"
+            + " *unpinned*, from as many rounds after them in which only JWSGI and %<s take turns (each warmed up"
+            + " again), with the server JVM's threads and wrk free to run on both CPUs; the notes give the unpinned"
+            + " rounds' CPU per %s too. All other columns come from the first rounds, pinned as the first table"
+            + " says. A run with `-Dbench.pin=true` or `-Dbench.pin=false` measures one way only (with `false`, all"
+            + " rounds are unpinned), and the other column says \"" + Pinning.NOT_MEASURED + "\".\n\n";
+
     private final Path results;
     private final Path charts;
     private final StringBuilder md;
@@ -37,9 +46,10 @@ final class ReportSections {
                 .append(" hand-off (see the analysis). On Tomcat the async servlet and JWSGI also take turns on a second")
                 .append(" connector with `processorCache=\"0\"` (no request lost to Tomcat's race, RELIABILITY.md §7; a")
                 .append(" request processor is then built per request instead of reused); the notes under the table give")
-                .append(" what that costs.\n\n");
+                .append(" what that costs.").append(UNPINNED_ROUNDS.formatted("the async servlet", "request"));
         table("hello", "| container | sync servlet req/s | async servlet req/s | WebFlux req/s | JWSGI req/s"
-                + " | JWSGI ÷ async servlet | JWSGI ÷ sync servlet | JWSGI ÷ WebFlux | JWSGI non-blocking=true ÷ async servlet |");
+                + " | JWSGI ÷ async servlet, pinned | JWSGI ÷ async servlet, unpinned | JWSGI ÷ sync servlet | JWSGI ÷ WebFlux"
+                + " | JWSGI non-blocking=true ÷ async servlet |");
         Charts.boxes(charts.resolve("hello.png"), "Hello world: JWSGI throughput ÷ reference, per round", "ratio",
                 byContainer("hello"), Map.of("0.95", 0.95, "1.0", 1.0));
         image("hello.png", "Hello world ratios");
@@ -56,9 +66,10 @@ final class ReportSections {
                 .append(" the container's thread instead of being handed to the bridge's threads, and the chunks of a")
                 .append(" turn share one flush (within the response's buffer). The last two columns")
                 .append(" measure what the no-delay rule itself costs: the same `WriteListener` servlet, flushing each")
-                .append(" chunk as soon as the output is ready, as the bridge does by default.\n\n");
-        table("stream", "| container | chunk | WriteListener MiB/s | WebFlux MiB/s | JWSGI MiB/s | JWSGI ÷ WriteListener"
-                + " | JWSGI ÷ WebFlux | heap after GC, WriteListener (MiB) | heap after GC, JWSGI (MiB)"
+                .append(" chunk as soon as the output is ready, as the bridge does by default.")
+                .append(UNPINNED_ROUNDS.formatted("the `WriteListener` servlet", "MiB"));
+        table("stream", "| container | chunk | WriteListener MiB/s | WebFlux MiB/s | JWSGI MiB/s | JWSGI ÷ WriteListener, pinned"
+                + " | JWSGI ÷ WriteListener, unpinned | JWSGI ÷ WebFlux | heap after GC, WriteListener (MiB) | heap after GC, JWSGI (MiB)"
                 + " | JWSGI non-blocking=true MiB/s | JWSGI non-blocking=true ÷ WriteListener"
                 + " | heap after GC, JWSGI non-blocking=true (MiB) | WriteListener, flush per chunk MiB/s"
                 + " | JWSGI ÷ WriteListener, flush per chunk |");

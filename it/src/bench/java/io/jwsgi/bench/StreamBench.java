@@ -9,7 +9,8 @@ import java.util.Map;
  * Scenario 2: one connection downloading a large response (1 GiB by default) in 64 KiB and in
  * 4 KiB chunks; wrk counts the bytes. The WriteListener servlet, WebFlux and the bridge (as deployed
  * by default, and with {@code non-blocking=true}) take turns; the heap after each GC is watched
- * during every run.
+ * during every run. The bridge's ratio to the WriteListener servlet is also measured the other way
+ * of {@link Pinning}.
  */
 final class StreamBench {
 
@@ -81,7 +82,18 @@ final class StreamBench {
                 mibs.get(v).add(run.bytesPerSecond() / (1 << 20));
             }
         }
-        List<Double> overRef = HelloBench.ratios(mibs.get("JWSGI"), mibs.get("WriteListener servlet"));
+        if (PROFILE) {
+            for (String v : variants) {
+                Results.note(NAME, Stats.format("- %s, %d KiB chunks, %s: server JVM CPU %s µs per MiB, %s context switches per MiB",
+                        b.container, chunk >> 10, v, Stats.range(cpu.get(v), "%.0f"), Stats.range(switches.get(v), "%.1f")));
+            }
+        }
+        String where = b.container + ", " + (chunk >> 10) + " KiB chunks";
+        Pinning.Ratios overRef = Pinning.ratios(b, NAME, where,
+                HelloBench.ratios(mibs.get("JWSGI"), mibs.get("WriteListener servlet")),
+                new Pinning.Setup(b.url(PATHS.get("JWSGI") + query), "WriteListener servlet",
+                        b.url(PATHS.get("WriteListener servlet") + query), 1, b.settings.streamSeconds(),
+                        b.settings.streamSeconds()), Pinning.Unit.MIB);
         List<Double> overFlux = HelloBench.ratios(mibs.get("JWSGI"), mibs.get("WebFlux"));
         List<Double> nonBlocking = HelloBench.ratios(mibs.get(NON_BLOCKING), mibs.get("WriteListener servlet"));
         List<Double> overFlushed = HelloBench.ratios(mibs.get("JWSGI"), mibs.get(FLUSHED));
@@ -89,19 +101,13 @@ final class StreamBench {
         long[] r = heap.get("WriteListener servlet");
         Results.row(NAME, b.container, (chunk >> 10) + " KiB", Stats.range(mibs.get("WriteListener servlet"), "%.0f"),
                 Stats.range(mibs.get("WebFlux"), "%.0f"), Stats.range(mibs.get("JWSGI"), "%.0f"),
-                Stats.ratio(overRef), Stats.ratio(overFlux), heapRange(r), heapRange(h),
+                overRef.pinnedCell(), overRef.unpinnedCell(), Stats.ratio(overFlux), heapRange(r), heapRange(h),
                 Stats.range(mibs.get(NON_BLOCKING), "%.0f"), Stats.ratio(nonBlocking), heapRange(heap.get(NON_BLOCKING)),
                 Stats.range(mibs.get(FLUSHED), "%.0f"), Stats.ratio(overFlushed));
-        Results.samples(NAME, b.container, (chunk >> 10) + " KiB: JWSGI / WriteListener", overRef);
+        overRef.samples(NAME, b.container, (chunk >> 10) + " KiB: JWSGI / WriteListener");
         Results.samples(NAME, b.container, (chunk >> 10) + " KiB: JWSGI / WebFlux", overFlux);
         Results.samples(NAME, b.container, (chunk >> 10) + " KiB: JWSGI non-blocking=true / WriteListener", nonBlocking);
         Results.samples(NAME, b.container, (chunk >> 10) + " KiB: JWSGI / WriteListener flushing each chunk", overFlushed);
-        if (PROFILE) {
-            for (String v : variants) {
-                Results.note(NAME, Stats.format("- %s, %d KiB chunks, %s: server JVM CPU %s µs per MiB, %s context switches per MiB",
-                        b.container, chunk >> 10, v, Stats.range(cpu.get(v), "%.0f"), Stats.range(switches.get(v), "%.1f")));
-            }
-        }
     }
 
     private static String heapRange(long[] h) {
