@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -30,6 +31,8 @@ public final class Engine implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Engine.class.getName());
     /** The least time {@link #shutdown} gives the engine's threads to end once they are told to. */
     private static final long THREAD_END_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How often the watchdog looks for deadlines that passed ({@link #deadline}). */
+    static final long SWEEP_MILLIS = 100;
 
     /** How applications are run. */
     public enum Threads {
@@ -44,8 +47,12 @@ public final class Engine implements AutoCloseable {
     /** The engine's own platform pool, whose queue tells whether turns wait for a thread; else null. */
     private final ThreadPoolExecutor platform;
     private final ScheduledThreadPoolExecutor timer;
-    /** Runs {@link #deadline}s: apart from {@link #timer}, so that {@link #idleChecksPending} counts idle checks only. */
+    /** Sweeps the {@link #deadlines}: apart from {@link #timer}, so that {@link #idleChecksPending} counts idle checks only. */
     private final ScheduledThreadPoolExecutor watchdog;
+    /** The deadlines set and not yet passed or cancelled. */
+    private final Set<Deadline> deadlines = ConcurrentHashMap.newKeySet();
+    /** The sweep of {@link #deadlines} is scheduled (at the first deadline: most engines never set one). */
+    private final AtomicBoolean sweeping = new AtomicBoolean();
     private final long idleTimeoutNanos;
     private final boolean nonBlocking;
     private final Set<Pump> live = ConcurrentHashMap.newKeySet();
@@ -226,19 +233,59 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Runs {@code check} once after {@code delayMillis} on the engine's watchdog thread, unless
-     * cancelled: for a deadline on a state that waits for the container. Returns {@code null} once
-     * the engine has stopped.
+     * Runs {@code check} once, on the engine's watchdog thread, about {@code delayMillis} from now
+     * (within {@link #SWEEP_MILLIS} after), unless cancelled: for a deadline on a state that waits
+     * for the container. Setting and cancelling one costs a set insertion and removal, no task
+     * scheduled and no thread woken, so that every exchange may have one: a sweep every
+     * {@link #SWEEP_MILLIS} runs those that passed. Returns {@code null} once the engine has stopped.
      *
      * @param check what to do at the deadline; it must be quick and must not block
      * @param delayMillis the deadline, from now
-     * @return the scheduled check, to cancel when the container calls back in time
+     * @return the deadline, to cancel when the container calls back in time
      */
-    public ScheduledFuture<?> deadline(Runnable check, long delayMillis) {
-        try {
-            return watchdog.schedule(check, delayMillis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
+    public Deadline deadline(Runnable check, long delayMillis) {
+        if (stopping) {
             return null;
+        }
+        Deadline d = new Deadline(check, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis));
+        deadlines.add(d);
+        if (!sweeping.get() && sweeping.compareAndSet(false, true)) {
+            try {
+                watchdog.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                return null;
+            }
+        }
+        return d;
+    }
+
+    /** A deadline set by {@link #deadline}. */
+    public final class Deadline {
+        private final Runnable check;
+        private final long dueNanos;
+
+        private Deadline(Runnable check, long dueNanos) {
+            this.check = check;
+            this.dueNanos = dueNanos;
+        }
+
+        /** Cancels the deadline: its check will not run, unless it is running already. */
+        public void cancel() {
+            deadlines.remove(this);
+        }
+    }
+
+    /** On the watchdog thread: runs the checks of the deadlines that passed, each once. */
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Deadline d : deadlines) {
+            if (now - d.dueNanos >= 0 && deadlines.remove(d)) {
+                try {
+                    d.check.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.SEVERE, name + ": a deadline's check failed: " + e, e);
+                }
+            }
         }
     }
 

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
@@ -93,7 +92,7 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     private Engine inline;
     private Engine watchdog;
     private long deadlineMillis = 30_000;
-    private volatile ScheduledFuture<?> deadline;
+    private volatile Engine.Deadline deadline;
     private volatile AutoCloseable resource;
     private final OpenExchanges.Entry completions = new OpenExchanges.Entry();
     private volatile Throwable abortCause;
@@ -526,9 +525,9 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     }
 
     private void cancelDeadline() {
-        ScheduledFuture<?> pending = deadline;
+        Engine.Deadline pending = deadline;
         if (pending != null) {
-            pending.cancel(false);
+            pending.cancel();
         }
     }
 
