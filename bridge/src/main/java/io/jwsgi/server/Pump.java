@@ -116,8 +116,6 @@ public final class Pump {
     private boolean bodyOver;
     /** The running turn is on a container thread (see {@link #turn}). */
     private boolean onContainer;
-    /** The application called the legacy {@code write}: its turns run on the engine's threads from then on. */
-    private volatile boolean legacyWriter;
     private volatile long lastProgress = System.nanoTime();
 
     private Pump(Engine engine, Application app, Map<String, Object> environ, Channel channel, String name) {
@@ -247,7 +245,7 @@ public final class Pump {
      * can say the client is ready.
      */
     private void schedule() {
-        if (!legacyWriter && engine.claimInline()) {
+        if (!engine.legacyWriteSeen() && engine.claimInline()) {
             turn(true);
         } else {
             engine.execute(this, () -> turn(false));
@@ -706,10 +704,7 @@ public final class Pump {
         if (data.length == 0 || out.lengthReached()) {
             return;
         }
-        if (!legacyWriter) {
-            legacyWriter = true;
-            engine.sawLegacyWrite();
-        }
+        engine.sawLegacyWrite();
         out.offer(data, this);
         try {
             while (out.hasPending()) {

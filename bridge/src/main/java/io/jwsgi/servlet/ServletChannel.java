@@ -87,6 +87,8 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     private final int bufferSize;
     private final ContainerCalls calls;
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+    /** The container thread running the first turn inside {@code service()} ({@link #firstTurn}), while it does. */
+    private volatile Thread inService;
     private Pump pump;
     /** With non-blocking=true, the engine whose {@link Engine#runInline} delivers {@code onWritePossible}. */
     private Engine inline;
@@ -160,7 +162,12 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
         calls.holdingOutput(() -> {
             // Tomcat expects the WriteListener to be registered on a container thread (this one, or a ReadListener's).
             out.setWriteListener(this);
-            engine.runInline(pump::onWritePossible);
+            inService = Thread.currentThread();
+            try {
+                engine.runInline(pump::onWritePossible);
+            } finally {
+                inService = null;
+            }
         });
     }
 
@@ -250,6 +257,11 @@ final class ServletChannel implements Channel, WriteListener, AsyncListener {
     }
 
     private void outputFailed() {
+        if (inService == Thread.currentThread()) {
+            // Tomcat reports a write failing inside service() to no listener and closes the exchange as
+            // service() returns: the pump completes it right here instead of waiting for onError.
+            return;
+        }
         // Both containers then call WriteListener.onError on their own thread, which ends the
         // exchange (Tomcat, handling that error, could hand one processor to two connections if
         // a bridge thread completed it meanwhile).

@@ -367,6 +367,25 @@ class ServletChannelTest {
         assertThat(fresh.state()).isEqualTo(ServletChannel.State.CLOSED);
     }
 
+    @Test
+    void aWriteFailingInTheFirstTurnInsideServiceCompletesTheExchangeThere() throws Exception {
+        // given an application whose first turn runs inside service() and whose client has left
+        ServletChannel first = new ServletChannel(async, request, response);
+        first.bind(engine.open((env, start) -> {
+            start.start("200 OK", List.of(new Header("Content-Type", "text/plain")));
+            return List.of(new byte[] {1}, new byte[] {2});
+        }, new HashMap<>(), first, "GET /first"));
+        when(out.isReady()).thenReturn(true);
+        doThrow(new IOException("Broken pipe")).when(out).write(any(byte[].class));
+
+        // when the first turn runs (Tomcat reports a failure there to no listener)
+        first.firstTurn(engine);
+
+        // then the exchange is completed on that thread, not left waiting for WriteListener.onError
+        verify(async, times(1)).complete();
+        assertThat(first.state()).isEqualTo(ServletChannel.State.COMPLETING);
+    }
+
     @Test // #14
     void aFailedWriteTheContainerNeverReportsIsCompletedAtTheDeadlineWithASevereLine() throws Exception {
         // given a channel watched with a short deadline, whose write failed
